@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Lightbox",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lightbox", targets: ["lightbox"]),
+        .library(name: "LightboxCore", targets: ["LightboxCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+    ],
+    targets: [
+        // libvips, reached only through the CVips shim.
+        .systemLibrary(
+            name: "CLibvips",
+            pkgConfig: "vips",
+            providers: [.apt(["libvips-dev"])]
+        ),
+        .target(name: "CVips", dependencies: ["CLibvips"]),
+        // OpenCV's DNN module behind a plain C header.
+        .target(
+            name: "CSegnet",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
+            linkerSettings: [.linkedLibrary("opencv_dnn"), .linkedLibrary("opencv_core")]
+        ),
+        // The pipeline: bytes in, encoded images out. No files, no network.
+        .target(
+            name: "LightboxCore",
+            dependencies: ["CVips", "CSegnet", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Files on disk: inputs, atomic outputs, model installation checks.
+        .target(
+            name: "LightboxIO",
+            dependencies: ["LightboxCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .executableTarget(
+            name: "lightbox",
+            dependencies: [
+                "LightboxCore", "LightboxIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LightboxCoreTests", dependencies: ["LightboxCore", "LightboxIO"]),
+        .testTarget(name: "LightboxIOTests", dependencies: ["LightboxIO"]),
+        .testTarget(name: "LightboxCLITests", dependencies: ["LightboxCore", "LightboxIO"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,56 @@
+/// Every failure a user can see: a stable code, the HTTP status an API answers with,
+/// and a public message that names the problem.
+public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable, Codable {
+        case emptyInput = "empty_input"
+        case inputTooLarge = "input_too_large"
+        case unsupportedFormat = "unsupported_format"
+        case imageTooLarge = "image_too_large"
+        case truncatedImage = "truncated_image"
+        case corruptImage = "corrupt_image"
+        case invalidOption = "invalid_option"
+        case qaFailed = "qa_failed"
+        case modelUnavailable = "model_unavailable"
+        case modelFailed = "model_failed"
+        case inputUnreadable = "input_unreadable"
+        case outputFailed = "output_failed"
+        case `internal` = "internal_error"
+
+        public var httpStatus: Int {
+            switch self {
+            case .emptyInput, .invalidOption: 400
+            case .inputTooLarge: 413
+            case .unsupportedFormat: 415
+            case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed: 422
+            case .inputUnreadable: 404
+            case .modelUnavailable: 503
+            case .modelFailed, .outputFailed, .internal: 500
+            }
+        }
+
+        /// Bad input never gets better on a retry; the rest might.
+        public var isPermanent: Bool {
+            switch self {
+            case .modelUnavailable, .modelFailed, .outputFailed, .internal: false
+            default: true
+            }
+        }
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var httpStatus: Int { code.httpStatus }
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    /// The one helper every option check goes through, so messages read alike:
+    /// "Expected integer between 0 and 45 for margin but received 'abc'".
+    public static func invalidOption(_ name: String, expected: String, received: String) -> LightboxError {
+        LightboxError(.invalidOption, "Expected \(expected) for \(name) but received '\(received)'")
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+
+/// Everything one image's processing can be told, with every default taken from
+/// its declaration in `ProcessOptions.Spec`.
+public struct ProcessOptions: Sendable {
+    public var limits = DecodeLimits()
+    public var model = Spec.model.defaultValue
+    public var modelInputSize = Spec.modelInputSize.defaultValue
+    public var threads = Spec.threads.defaultValue
+    public var matte = MatteOptions()
+    public var qa = QAThresholds()
+    public var canvas = Spec.size.defaultValue
+    public var marginPercent = Spec.margin.defaultValue
+    public var alignment = Spec.align.defaultValue
+    public var background = Spec.background.defaultValue
+    public var shadow = Spec.shadow.defaultValue
+    public var watermark = WatermarkOptions()
+    public var formats = Spec.format.defaultValue
+    public var quality = EncodeQuality()
+    /// Keep the input's full resolution (no shrink-on-load), e.g. to write cutouts.
+    public var keepFullResolution = false
+    /// Also encode the RGBA cutout at working resolution as PNG.
+    public var wantsCutout = false
+
+    public init() {}
+
+    /// Checks that need more than one option at a time.
+    public func validated() throws -> ProcessOptions {
+        if case .transparent = background, formats.contains(.jpeg) {
+            throw LightboxError(.invalidOption, "A transparent background needs png, webp or avif; jpeg has no alpha")
+        }
+        if qa.minCoverage >= qa.maxCoverage {
+            throw LightboxError(.invalidOption, "qa-min-coverage must be below qa-max-coverage")
+        }
+        if matte.edgeLow >= matte.edgeHigh {
+            throw LightboxError(.invalidOption, "matte-edge-low must be below matte-edge-high")
+        }
+        return self
+    }
+}
+
+public struct DecodeLimits: Sendable {
+    public var maxInputBytes = ProcessOptions.Spec.maxInputMB.defaultValue * 1_000_000
+    public var maxPixels = ProcessOptions.Spec.maxMegapixels.defaultValue * 1_000_000
+    public init() {}
+}
+
+public struct MatteOptions: Sendable {
+    public var clutterThreshold = ProcessOptions.Spec.clutter.defaultValue
+    public var decontaminate = ProcessOptions.Spec.decontaminate.defaultValue
+    public var edgeLow = ProcessOptions.Spec.edgeLow.defaultValue
+    public var edgeHigh = ProcessOptions.Spec.edgeHigh.defaultValue
+    public init() {}
+}
+
+public struct QAThresholds: Sendable {
+    public var minCoverage = ProcessOptions.Spec.qaMinCoverage.defaultValue
+    public var maxCoverage = ProcessOptions.Spec.qaMaxCoverage.defaultValue
+    public var maxUncertainty = ProcessOptions.Spec.qaMaxUncertainty.defaultValue
+    public init() {}
+}
+
+public struct WatermarkOptions: Sendable {
+    public var text = ProcessOptions.Spec.watermark.defaultValue
+    /// Image bytes (PNG with alpha, say); set by an adapter, never from a path here.
+    public var image: Data?
+    public var opacity = ProcessOptions.Spec.watermarkOpacity.defaultValue
+    public var position = ProcessOptions.Spec.watermarkPosition.defaultValue
+    public var sizePercent = ProcessOptions.Spec.watermarkSize.defaultValue
+    public var font = ProcessOptions.Spec.watermarkFont.defaultValue
+    public init() {}
+
+    public var isEnabled: Bool { text != nil || image != nil }
+}
+
+public struct EncodeQuality: Sendable {
+    public var jpeg = ProcessOptions.Spec.jpegQuality.defaultValue
+    public var webp = ProcessOptions.Spec.webpQuality.defaultValue
+    public var avif = ProcessOptions.Spec.avifQuality.defaultValue
+    public var avifEffort = ProcessOptions.Spec.avifEffort.defaultValue
+    public init() {}
+}
+
+extension ProcessOptions {
+    /// The declarations. Names are what users type: `--margin 8`, `margin=8`.
+    public enum Spec {
+        public static let maxInputMB = OptionSpec.integer("max-input-mb", 1...2000, default: 50,
+            help: "Refuse inputs larger than this many megabytes")
+        public static let maxMegapixels = OptionSpec.integer("max-megapixels", 1...1000, default: 50,
+            help: "Refuse images with more pixels than this, read from the header before decoding")
+        public static let model = OptionSpec<String>(name: "model", expected: "a model name or a path to an .onnx file",
+            default: "u2netp", help: "Segmentation model", describe: { $0 }) { $0.isEmpty ? nil : $0 }
+        public static let modelInputSize = OptionSpec<PixelSize?>(name: "model-input-size",
+            expected: "WIDTHxHEIGHT between 32x32 and 2048x2048", default: nil,
+            help: "Input size of a model given by path", describe: { $0?.description ?? "the model's own" }) {
+            PixelSize(parsing: $0, in: 32...2048)
+        }
+        public static let threads = OptionSpec.integer("threads", 1...64, default: ProcessInfo.processInfo.activeProcessorCount,
+            help: "Inference threads")
+        public static let clutter = OptionSpec.number("clutter-threshold", 0...1, default: 0.3,
+            help: "Drop separate blobs smaller than this fraction of the largest one")
+        public static let decontaminate = OptionSpec.flag("decontaminate", default: true,
+            help: "Remove the old background's colour from edge pixels")
+        public static let edgeLow = OptionSpec.number("matte-edge-low", 0...1, default: 0.3,
+            help: "Matte values at or below this become fully transparent")
+        public static let edgeHigh = OptionSpec.number("matte-edge-high", 0...1, default: 0.7,
+            help: "Matte values at or above this become fully opaque")
+        public static let qaMinCoverage = OptionSpec.number("qa-min-coverage", 0...1, default: 0.005,
+            help: "Fail QA when the product covers less of the frame than this")
+        public static let qaMaxCoverage = OptionSpec.number("qa-max-coverage", 0...1, default: 0.95,
+            help: "Fail QA when the product covers more of the frame than this")
+        public static let qaMaxUncertainty = OptionSpec.number("qa-max-uncertainty", 0...1, default: 0.6,
+            help: "Fail QA when this share of the product's matte is unsure (between 0.2 and 0.8)")
+        public static let size = OptionSpec<PixelSize>(name: "size", expected: "WIDTHxHEIGHT between 16x16 and 8000x8000",
+            default: PixelSize(width: 1500, height: 1500), help: "Canvas size", describe: { $0.description }) {
+            PixelSize(parsing: $0, in: 16...8000)
+        }
+        public static let margin = OptionSpec.number("margin", 0...45, default: 12,
+            help: "Space around the product, in percent of the canvas on every side")
+        public static let align = OptionSpec.choice("align", default: Alignment.center,
+            help: "Where the product sits on the canvas")
+        public static let background = OptionSpec<BackgroundSpec>(name: "background",
+            expected: "#RRGGBB, transparent, linear-gradient([ANGLEdeg,] #RRGGBB, #RRGGBB) or radial-gradient(#RRGGBB, #RRGGBB)",
+            default: .solid(.white), help: "Canvas background", describe: { $0.description }) {
+            BackgroundSpec(parsing: $0)
+        }
+        public static let shadow = OptionSpec.choice("shadow", default: ShadowKind.soft,
+            help: "Shadow beneath the product")
+        public static let watermark = OptionSpec<String?>.text("watermark", maxLength: 200,
+            help: "Watermark text")
+        public static let watermarkOpacity = OptionSpec.number("watermark-opacity", 0...1, default: 0.4,
+            help: "Watermark opacity")
+        public static let watermarkPosition = OptionSpec.choice("watermark-position", default: WatermarkPosition.bottomRight,
+            help: "Watermark corner")
+        public static let watermarkSize = OptionSpec.number("watermark-size", 1...50, default: 4,
+            help: "Watermark height in percent of the canvas height")
+        public static let watermarkFont = OptionSpec<String>(name: "watermark-font", expected: "a font family name",
+            default: "DejaVu Sans Bold", help: "Watermark text font", describe: { $0 }) {
+            $0.isEmpty || $0.count > 100 ? nil : $0
+        }
+        public static let format = OptionSpec<[OutputFormat]>(name: "format",
+            expected: "a comma list of jpeg, webp, avif, png", default: [.jpeg, .webp],
+            help: "Output formats", describe: { $0.map(\.rawValue).joined(separator: ",") }) {
+            OutputFormat.parseList($0)
+        }
+        public static let jpegQuality = OptionSpec.integer("jpeg-quality", 1...100, default: 88, help: "JPEG quality")
+        public static let webpQuality = OptionSpec.integer("webp-quality", 1...100, default: 80, help: "WebP quality")
+        public static let avifQuality = OptionSpec.integer("avif-quality", 1...100, default: 50, help: "AVIF quality")
+        public static let avifEffort = OptionSpec.integer("avif-effort", 0...9, default: 2,
+            help: "AVIF encoder effort: higher is smaller and slower")
+    }
+
+    public static let catalog = OptionCatalog<ProcessOptions>([
+        OptionBinding(Spec.size, \.canvas),
+        OptionBinding(Spec.margin, \.marginPercent),
+        OptionBinding(Spec.align, \.alignment),
+        OptionBinding(Spec.background, \.background),
+        OptionBinding(Spec.shadow, \.shadow),
+        OptionBinding(Spec.format, \.formats),
+        OptionBinding(Spec.jpegQuality, \.quality.jpeg),
+        OptionBinding(Spec.webpQuality, \.quality.webp),
+        OptionBinding(Spec.avifQuality, \.quality.avif),
+        OptionBinding(Spec.avifEffort, \.quality.avifEffort),
+        OptionBinding(Spec.watermark, \.watermark.text),
+        OptionBinding(Spec.watermarkOpacity, \.watermark.opacity),
+        OptionBinding(Spec.watermarkPosition, \.watermark.position),
+        OptionBinding(Spec.watermarkSize, \.watermark.sizePercent),
+        OptionBinding(Spec.watermarkFont, \.watermark.font),
+        OptionBinding(Spec.clutter, \.matte.clutterThreshold),
+        OptionBinding(Spec.decontaminate, \.matte.decontaminate),
+        OptionBinding(Spec.edgeLow, \.matte.edgeLow),
+        OptionBinding(Spec.edgeHigh, \.matte.edgeHigh),
+        OptionBinding(Spec.qaMinCoverage, \.qa.minCoverage),
+        OptionBinding(Spec.qaMaxCoverage, \.qa.maxCoverage),
+        OptionBinding(Spec.qaMaxUncertainty, \.qa.maxUncertainty),
+        OptionBinding(Spec.maxInputMB, scope: .process, \.limits.maxInputMegabytes),
+        OptionBinding(Spec.maxMegapixels, scope: .process, \.limits.maxMegapixels),
+        OptionBinding(Spec.model, scope: .process, \.model),
+        OptionBinding(Spec.modelInputSize, scope: .process, \.modelInputSize),
+        OptionBinding(Spec.threads, scope: .process, \.threads),
+    ])
+
+    /// Validates raw name/value pairs into options: the one entry point for every adapter.
+    public static func resolve(_ values: [(name: String, value: String)], over base: ProcessOptions = ProcessOptions(),
+                               allowing scopes: Set<OptionScope> = [.image, .process]) throws -> ProcessOptions {
+        try catalog.resolve(values, over: base, allowing: scopes).validated()
+    }
+}
+
+extension DecodeLimits {
+    var maxInputMegabytes: Int {
+        get { maxInputBytes / 1_000_000 }
+        set { maxInputBytes = newValue * 1_000_000 }
+    }
+    var maxMegapixels: Int {
+        get { maxPixels / 1_000_000 }
+        set { maxPixels = newValue * 1_000_000 }
+    }
+}
+
+extension PixelSize {
+    /// "1500x1500" (or "1500X1500", "1500*1500"), each side within `range`.
+    public init?(parsing text: String, in range: ClosedRange<Int>) {
+        let parts = text.lowercased().split(whereSeparator: { $0 == "x" || $0 == "*" })
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]),
+              range.contains(width), range.contains(height) else { return nil }
+        self.init(width: width, height: height)
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// One named stage of the pipeline. Steps read and extend the context; they do no I/O.
+public protocol PipelineStep: Sendable {
+    var name: String { get }
+    /// Whether the step has work to do for these options; skipped steps are not timed.
+    func isEnabled(for options: ProcessOptions) -> Bool
+    func run(_ context: inout PipelineContext) throws
+}
+
+extension PipelineStep {
+    public func isEnabled(for options: ProcessOptions) -> Bool { true }
+}
+
+/// What the process shares between images: the loaded model.
+public struct PipelineServices: Sendable {
+    public var segmenter: Segmenter
+
+    public init(segmenter: Segmenter) {
+        self.segmenter = segmenter
+    }
+}
+
+/// The state one image accumulates as it moves through the steps.
+public struct PipelineContext {
+    public let input: Data
+    public let options: ProcessOptions
+    public let services: PipelineServices
+
+    public var sourceFormat: ImageFormat?
+    /// The input's size as stored, before orientation and shrink-on-load.
+    public var sourceSize: PixelSize?
+    /// Upright 8-bit sRGB pixels at working resolution.
+    public var image: VipsImage?
+    public var mask: SegmentationMask?
+    /// 8-bit alpha of the product at working resolution.
+    public var matte: VipsImage?
+    /// The product's colour, with the old background taken out of edge pixels.
+    public var foreground: VipsImage?
+    public var qa: QAReport?
+    public var cutout: EncodedImage?
+    public var product: PlacedProduct?
+    public var canvas: VipsImage?
+    public var outputs: [EncodedImage] = []
+    public var notes: [String] = []
+
+    public init(input: Data, options: ProcessOptions, services: PipelineServices) {
+        self.input = input
+        self.options = options
+        self.services = services
+    }
+
+    /// A value an earlier step must have set; a missing one is a bug in the step list.
+    public func required<T>(_ value: T?, _ what: String) throws -> T {
+        guard let value else { throw LightboxError(.internal, "pipeline step order: no \(what) yet") }
+        return value
+    }
+}
+
+public struct StepTiming: Sendable, Codable, Equatable {
+    public let step: String
+    public let milliseconds: Double
+}
+
+/// Everything a caller needs to report one image, success or failure.
+public struct PipelineOutcome: Sendable {
+    public var outputs: [EncodedImage]
+    public var cutout: EncodedImage?
+    public var qa: QAReport?
+    public var timings: [StepTiming]
+    public var error: LightboxError?
+    public var sourceFormat: ImageFormat?
+    public var sourceSize: PixelSize?
+    public var workingSize: PixelSize?
+    public var backend: String?
+    public var notes: [String]
+
+    public var succeeded: Bool { error == nil }
+}
+
+public struct Pipeline: Sendable {
+    public let steps: [any PipelineStep]
+
+    public init(steps: [any PipelineStep]) {
+        self.steps = steps
+    }
+
+    /// The studio-shot pipeline, in order.
+    public static let standard = Pipeline(steps: [
+        Decode(), Orient(), ColourManage(), Segment(), RefineMatte(), Cutout(), QualityCheck(),
+        Fit(), Background(), Shadow(), Composite(), Watermark(), Encode(),
+    ])
+
+    public func run(_ input: Data, options: ProcessOptions, services: PipelineServices) -> PipelineOutcome {
+        var context = PipelineContext(input: input, options: options, services: services)
+        var timings: [StepTiming] = []
+        var failure: LightboxError?
+        let clock = ContinuousClock()
+        for step in steps where step.isEnabled(for: options) {
+            let started = clock.now
+            do {
+                try step.run(&context)
+            } catch let error as LightboxError {
+                failure = error
+            } catch {
+                failure = LightboxError(.internal, "\(step.name): \(error)")
+            }
+            timings.append(StepTiming(step: step.name, milliseconds: (clock.now - started).milliseconds))
+            if failure != nil { break }
+        }
+        return PipelineOutcome(
+            outputs: failure == nil ? context.outputs : [], cutout: context.cutout, qa: context.qa,
+            timings: timings, error: failure, sourceFormat: context.sourceFormat, sourceSize: context.sourceSize,
+            workingSize: context.image?.size, backend: context.mask?.backend, notes: context.notes)
+    }
+}
+
+extension Duration {
+    var milliseconds: Double {
+        let parts = components
+        return Double(parts.seconds) * 1000 + Double(parts.attoseconds) / 1e15
+    }
+}

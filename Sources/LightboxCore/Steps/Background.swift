@@ -1,0 +1,121 @@
+import Foundation
+
+/// Paints the canvas the product will stand on.
+public struct Background: PipelineStep {
+    public let name = "background"
+
+    public init() {}
+
+    public func run(_ context: inout PipelineContext) throws {
+        context.canvas = try context.options.background.renderer.render(size: context.options.canvas)
+    }
+}
+
+/// Something that draws a background at canvas size: 8-bit sRGB, with a fourth
+/// (alpha) band only when the background is transparent. Scenes plug in here.
+public protocol BackgroundRenderer: Sendable {
+    func render(size: PixelSize) throws -> VipsImage
+}
+
+public enum BackgroundSpec: Sendable, Equatable, CustomStringConvertible {
+    case solid(RGBColour)
+    /// CSS convention: 180° runs top to bottom, 90° left to right.
+    case linearGradient(angle: Double, from: RGBColour, to: RGBColour)
+    case radialGradient(inner: RGBColour, outer: RGBColour)
+    case transparent
+
+    public var isOpaque: Bool { self != .transparent }
+
+    public var renderer: any BackgroundRenderer {
+        switch self {
+        case .solid(let colour): SolidBackground(colour: colour)
+        case .linearGradient(let angle, let from, let to): LinearGradientBackground(angle: angle, from: from, to: to)
+        case .radialGradient(let inner, let outer): RadialGradientBackground(inner: inner, outer: outer)
+        case .transparent: TransparentBackground()
+        }
+    }
+
+    /// `#RRGGBB`, `transparent`, `linear-gradient([ANGLEdeg,] #A, #B)`, `radial-gradient(#A, #B)`.
+    public init?(parsing text: String) {
+        let lowered = text.lowercased().replacingOccurrences(of: " ", with: "")
+        if lowered == "transparent" { self = .transparent; return }
+        if let colour = RGBColour(hex: lowered) { self = .solid(colour); return }
+        for kind in ["linear-gradient", "radial-gradient"] where lowered.hasPrefix(kind + "(") && lowered.hasSuffix(")") {
+            var arguments = lowered.dropFirst(kind.count + 1).dropLast().split(separator: ",").map(String.init)
+            var angle = 180.0
+            if kind == "linear-gradient", let first = arguments.first, first.hasSuffix("deg") {
+                guard let degrees = Double(first.dropLast(3)), degrees.isFinite else { return nil }
+                angle = degrees
+                arguments.removeFirst()
+            }
+            let colours = arguments.compactMap(RGBColour.init(hex:))
+            guard colours.count == 2, arguments.count == 2 else { return nil }
+            self = kind == "linear-gradient"
+                ? .linearGradient(angle: angle, from: colours[0], to: colours[1])
+                : .radialGradient(inner: colours[0], outer: colours[1])
+            return
+        }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .solid(let colour): colour.description
+        case .linearGradient(let angle, let from, let to):
+            "linear-gradient(\(OptionSpec<Double>.format(angle))deg, \(from), \(to))"
+        case .radialGradient(let inner, let outer): "radial-gradient(\(inner), \(outer))"
+        case .transparent: "transparent"
+        }
+    }
+}
+
+struct SolidBackground: BackgroundRenderer {
+    let colour: RGBColour
+
+    func render(size: PixelSize) throws -> VipsImage {
+        try VipsImage.solid(size, colour: colour.components).tagged(.srgb)
+    }
+}
+
+struct TransparentBackground: BackgroundRenderer {
+    func render(size: PixelSize) throws -> VipsImage {
+        try VipsImage.solid(size, colour: [0, 0, 0, 0]).tagged(.srgb)
+    }
+}
+
+struct LinearGradientBackground: BackgroundRenderer {
+    let angle: Double
+    let from: RGBColour
+    let to: RGBColour
+
+    func render(size: PixelSize) throws -> VipsImage {
+        let radians = angle * .pi / 180
+        let (dx, dy) = (sin(radians), -cos(radians))
+        let halfLength = abs(Double(size.width) / 2 * dx) + abs(Double(size.height) / 2 * dy)
+        let centreProjection = Double(size.width) / 2 * dx + Double(size.height) / 2 * dy
+        // t = 0.5 + ((x, y) − centre)·d / (2 · halfLength), running 0 → 1 along the gradient.
+        let position = try VipsImage.coordinates(size).linear([dx, dy], [0, 0]).bandMean()
+            .linear(1 / halfLength, 0.5 - centreProjection / (2 * halfLength))
+        return try blend(from, to, by: position)
+    }
+}
+
+struct RadialGradientBackground: BackgroundRenderer {
+    let inner: RGBColour
+    let outer: RGBColour
+
+    func render(size: PixelSize) throws -> VipsImage {
+        let (cx, cy) = (Double(size.width) / 2, Double(size.height) / 2)
+        let offsets = try VipsImage.coordinates(size).linear([1, 1], [-cx, -cy])
+        let radius = (cx * cx + cy * cy).squareRoot()
+        let distance = try (offsets * offsets).bandMean().linear(2, 0).squareRoot().linear(1 / radius, 0)
+        return try blend(inner, outer, by: distance)
+    }
+}
+
+/// Per pixel `from + t (to − from)`, with `t` a one-band float image (clamped by the cast).
+func blend(_ from: RGBColour, _ to: RGBColour, by position: VipsImage) throws -> VipsImage {
+    let clamped = try position.linear(255, 0, uchar: true).linear(1.0 / 255, 0)
+    let steps = zip(from.components, to.components).map { $1 - $0 }
+    return try clamped.linear(steps, from.components, uchar: true).tagged(.srgb)
+}

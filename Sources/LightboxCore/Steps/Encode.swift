@@ -1,0 +1,60 @@
+import Crypto
+import Foundation
+
+/// Encodes the canvas in every requested format, with no metadata, named by content.
+public struct Encode: PipelineStep {
+    public let name = "encode"
+
+    public init() {}
+
+    public func run(_ context: inout PipelineContext) throws {
+        let canvas = try context.required(context.canvas, "canvas")
+        context.outputs = try context.options.formats.map {
+            try EncodedImage(encoding: canvas, as: $0, quality: context.options.quality)
+        }
+    }
+}
+
+public enum OutputFormat: String, Sendable, CaseIterable, Codable {
+    case jpeg, webp, avif, png
+
+    public var fileExtension: String { rawValue == "jpeg" ? "jpg" : rawValue }
+
+    public var mediaType: String { "image/\(rawValue)" }
+
+    /// "jpeg,webp" → [.jpeg, .webp]; duplicates collapse, order is kept.
+    static func parseList(_ text: String) -> [OutputFormat]? {
+        var formats: [OutputFormat] = []
+        for name in text.lowercased().split(separator: ",") {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let format = OutputFormat(rawValue: trimmed == "jpg" ? "jpeg" : trimmed) else { return nil }
+            if !formats.contains(format) { formats.append(format) }
+        }
+        return formats.isEmpty ? nil : formats
+    }
+}
+
+/// One encoded file: its bytes and the content-derived name it is stored under.
+public struct EncodedImage: Sendable {
+    public let format: OutputFormat
+    public let data: Data
+    public let size: PixelSize
+    /// Hex SHA-256 of `data`.
+    public let contentHash: String
+
+    public init(format: OutputFormat, data: Data, size: PixelSize) {
+        self.format = format
+        self.data = data
+        self.size = size
+        contentHash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    init(encoding image: VipsImage, as format: OutputFormat, quality: EncodeQuality) throws {
+        var data = try image.encoded(as: format, quality: quality)
+        if format == .webp { data = WebPContainer.removingMetadata(from: data) }
+        self.init(format: format, data: data, size: image.size)
+    }
+
+    /// `<first 32 hex digits of the SHA-256>.<ext>`: same bytes, same name.
+    public var fileName: String { "\(contentHash.prefix(32)).\(format.fileExtension)" }
+}

@@ -1,0 +1,63 @@
+/// Trims to the product, scales it with Lanczos to fit the canvas minus the margin,
+/// and places it.
+public struct Fit: PipelineStep {
+    public let name = "fit"
+
+    /// Matte values at or below this do not count toward the product's bounding box.
+    static let boundsThreshold = 24.0
+
+    public init() {}
+
+    public func run(_ context: inout PipelineContext) throws {
+        let matte = try context.required(context.matte, "matte")
+        let colour = try context.required(context.foreground, "foreground")
+        guard let bounds = try Self.bounds(of: matte) else {
+            throw LightboxError(.qaFailed, "No product found: the matte is empty")
+        }
+        let options = context.options
+        let layout = Self.layout(product: bounds.size, canvas: options.canvas,
+                                 marginPercent: options.marginPercent, alignment: options.alignment)
+        // Resample premultiplied, so transparent pixels lend no colour to the edge.
+        let scaled = try colour.joined(with: matte).cropped(to: bounds)
+            .premultiplied().resampled(to: layout.size).unpremultiplied()
+            .cast(.uchar).tagged(.srgb).materialized()
+        context.product = PlacedProduct(image: scaled, frame: layout)
+    }
+
+    /// The tight box around matte values above `boundsThreshold`, or nil when there are none.
+    static func bounds(of matte: VipsImage) throws -> PixelRect? {
+        let (columns, rows) = try matte.compared(.more, boundsThreshold).projections()
+        guard let left = columns.firstIndex(where: { $0 > 0 }), let right = columns.lastIndex(where: { $0 > 0 }),
+              let top = rows.firstIndex(where: { $0 > 0 }), let bottom = rows.lastIndex(where: { $0 > 0 })
+        else { return nil }
+        return PixelRect(x: left, y: top, width: right - left + 1, height: bottom - top + 1)
+    }
+
+    /// Where a product of `product` size goes: as large as fits inside the margins, centred
+    /// horizontally, and centred or standing on the bottom margin.
+    static func layout(product: PixelSize, canvas: PixelSize, marginPercent: Double,
+                       alignment: Alignment) -> PixelRect {
+        let fraction = 1 - 2 * marginPercent / 100
+        let innerWidth = Double(canvas.width) * fraction, innerHeight = Double(canvas.height) * fraction
+        let scale = min(innerWidth / Double(product.width), innerHeight / Double(product.height))
+        let width = max(1, Int((Double(product.width) * scale).rounded()))
+        let height = max(1, Int((Double(product.height) * scale).rounded()))
+        let x = (canvas.width - width) / 2
+        let y: Int
+        switch alignment {
+        case .center: y = (canvas.height - height) / 2
+        case .bottom: y = Int((Double(canvas.height) - (Double(canvas.height) - innerHeight) / 2).rounded()) - height
+        }
+        return PixelRect(x: x, y: y, width: width, height: height)
+    }
+}
+
+public enum Alignment: String, Sendable, CaseIterable, Codable {
+    case center, bottom
+}
+
+/// The scaled RGBA product and where it sits on the canvas.
+public struct PlacedProduct: Sendable {
+    public let image: VipsImage
+    public let frame: PixelRect
+}

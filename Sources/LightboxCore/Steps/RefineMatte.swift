@@ -1,0 +1,37 @@
+/// Turns the model's low-resolution mask into a crisp 8-bit matte: drops clutter,
+/// upsamples along image edges, firms up the edge ramp, and optionally estimates the
+/// product's true colour at its edges. Works on the product's region at the scale the
+/// canvas needs, or on the whole frame at full size when a cutout is wanted.
+public struct RefineMatte: PipelineStep {
+    public let name = "refine-matte"
+
+    public init() {}
+
+    public func run(_ context: inout PipelineContext) throws {
+        let image = try context.required(context.image, "working image")
+        let options = context.options.matte
+        let segmentation = try context.required(context.mask, "segmentation mask")
+        var mask = segmentation.image
+        if options.clutterThreshold > 0 {
+            let (cleaned, dropped) = try ClutterFilter(relativeArea: options.clutterThreshold).apply(to: mask)
+            mask = cleaned
+            if dropped > 0 { context.notes.append("dropped \(dropped) clutter blob(s)") }
+        }
+        context.mask = SegmentationMask(image: mask, rawPeak: segmentation.rawPeak, backend: segmentation.backend)
+        let region = context.options.wantsCutout
+            ? MatteRegion.whole(image.size)
+            : try MatteRegion.around(mask: mask, image: image.size, options: context.options)
+        var regionImage = try image.cropped(to: region.frame)
+        if region.scale < 1 { regionImage = try regionImage.resampled(to: region.size) }
+        regionImage = try regionImage.materialized()
+        let soft = try GuidedUpsampler().upsample(mask, window: region.window(in: mask.size, of: image.size),
+                                                  guidedBy: regionImage)
+        // Map [edgeLow, edgeHigh] onto [0, 255]: the model's soft ramp is wider than a real edge.
+        let span = options.edgeHigh - options.edgeLow
+        let matte = try soft.linear(255 / span, -255 * options.edgeLow / span, uchar: true).materialized()
+        context.matte = matte
+        context.foreground = options.decontaminate
+            ? try ForegroundEstimator().estimate(image: regionImage, matte: matte).materialized()
+            : regionImage
+    }
+}

@@ -1,0 +1,64 @@
+import Crypto
+import Foundation
+import LightboxCore
+
+/// Finds model files on disk, checks built-in ones against their checksums, and
+/// loads a segmenter once per process. Nothing is ever downloaded here.
+public struct ModelStore: Sendable {
+    public let directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    /// `LIGHTBOX_MODELS_DIR`, else `./models`, else `models/` beside the source tree the
+    /// binary was built in (`.build/<config>/lightbox`).
+    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
+                              executable: URL = URL(fileURLWithPath: CommandLine.arguments[0])) -> ModelStore {
+        if let configured = environment["LIGHTBOX_MODELS_DIR"], !configured.isEmpty {
+            return ModelStore(directory: URL(fileURLWithPath: configured))
+        }
+        let candidates = [
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("models"),
+            executable.resolvingSymlinksInPath().deletingLastPathComponent()
+                .appendingPathComponent("../../../models").standardizedFileURL,
+        ]
+        let found = candidates.first { FileManager.default.fileExists(atPath: $0.path) }
+        return ModelStore(directory: found ?? candidates[0])
+    }
+
+    /// Loads the model that `options.model` names (a built-in name or a path).
+    public func segmenter(for options: ProcessOptions) throws -> Segmenter {
+        let (model, bytes) = try load(options.model, inputSize: options.modelInputSize)
+        return Segmenter(model: model, backend: try OpenCVBackend(onnx: bytes, threads: options.threads))
+    }
+
+    func load(_ nameOrPath: String, inputSize: PixelSize?) throws -> (SegmentationModel, Data) {
+        if let builtIn = ModelRegistry.builtIn(named: nameOrPath) {
+            let url = directory.appendingPathComponent(builtIn.fileName)
+            let bytes = try read(url, hint: "run scripts/setup.sh to install it")
+            let digest = Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            guard digest == builtIn.md5 else {
+                throw LightboxError(.modelUnavailable, "\(url.path) has md5 \(digest), expected \(builtIn.md5); "
+                                    + "run scripts/setup.sh to reinstall it")
+            }
+            var model = builtIn.model
+            if let inputSize { model.inputSize = inputSize }
+            return (model, bytes)
+        }
+        guard nameOrPath.hasSuffix(".onnx") || nameOrPath.contains("/") else {
+            let names = ModelRegistry.builtIn.map { $0.model.name }.joined(separator: ", ")
+            throw LightboxError.invalidOption("model", expected: "one of \(names) or a path to an .onnx file",
+                                              received: nameOrPath)
+        }
+        let bytes = try read(URL(fileURLWithPath: nameOrPath), hint: "check the path")
+        return (ModelRegistry.custom(path: nameOrPath, inputSize: inputSize), bytes)
+    }
+
+    private func read(_ url: URL, hint: String) throws -> Data {
+        guard let bytes = FileManager.default.contents(atPath: url.path) else {
+            throw LightboxError(.modelUnavailable, "No model file at \(url.path); \(hint)")
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import LightboxCore
+
+/// Writes files atomically: a temporary file in the same folder, then a rename, so a
+/// reader never sees half a file and a crash leaves nothing partial behind.
+public struct OutputStore: Sendable {
+    public init() {}
+
+    /// Writes `image` as `<folder>/<content-hash>.<ext>`; an existing file of that name
+    /// already holds the same bytes and is kept.
+    @discardableResult
+    public func write(_ image: EncodedImage, into folder: URL) throws -> URL {
+        let target = folder.appendingPathComponent(image.fileName)
+        if FileManager.default.fileExists(atPath: target.path) { return target }
+        try write(image.data, to: target)
+        return target
+    }
+
+    /// Writes `data` to `target`, replacing it, with mode 0644.
+    public func write(_ data: Data, to target: URL) throws {
+        let folder = target.deletingLastPathComponent()
+        let temporary = folder.appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: temporary.path, contents: data,
+                                                 attributes: [.posixPermissions: 0o644]) else {
+                throw CocoaError(.fileWriteUnknown)
+            }
+            guard rename(temporary.path, target.path) == 0 else { throw POSIXError(.EIO) }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw LightboxError(.outputFailed, "Could not write \(target.path): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct LightboxCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lightbox",
+        abstract: "Turns product photos into studio shots.",
+        subcommands: [ProcessCommand.self, BenchCommand.self]
+    )
+}
