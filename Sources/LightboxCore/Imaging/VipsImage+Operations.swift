@@ -32,6 +32,15 @@ public enum Relation: Sendable {
     }
 }
 
+public enum ResampleKernel: Sendable {
+    /// Lanczos-3: sharp, for pixels people look at.
+    case lanczos
+    /// Triangle: cheaper, for statistics and smooth layers.
+    case linear
+
+    var lb: LbKernel { self == .lanczos ? LB_KERNEL_LANCZOS3 : LB_KERNEL_LINEAR }
+}
+
 /// How pixels outside an image are filled when it is embedded in a larger one.
 public enum EdgeFill: Sendable {
     case constant([Double])
@@ -74,9 +83,9 @@ extension VipsImage {
 
     public func cast(_ format: BandFormat) throws -> VipsImage { try make { lb_cast($0, $1, format.lb) } }
 
-    /// Lanczos-3 resize by independent horizontal and vertical factors.
-    public func resized(horizontal: Double, vertical: Double) throws -> VipsImage {
-        try make { lb_resize($0, $1, horizontal, vertical, LB_KERNEL_LANCZOS3) }
+    /// Antialiased resize by independent horizontal and vertical factors.
+    public func resized(horizontal: Double, vertical: Double, kernel: ResampleKernel = .lanczos) throws -> VipsImage {
+        try make { lb_resize($0, $1, horizontal, vertical, kernel.lb) }
     }
 
     /// Bilinear resampling to exactly `size`, pixel centres aligned.
@@ -94,10 +103,10 @@ extension VipsImage {
         }
     }
 
-    /// Lanczos resampling to exactly `size`.
-    public func resampled(to size: PixelSize) throws -> VipsImage {
+    /// Antialiased resampling to exactly `size`.
+    public func resampled(to size: PixelSize, kernel: ResampleKernel = .lanczos) throws -> VipsImage {
         let scaled = try resized(horizontal: Double(size.width) / Double(width),
-                                 vertical: Double(size.height) / Double(height))
+                                 vertical: Double(size.height) / Double(height), kernel: kernel)
         if scaled.size == size { return scaled }
         // libvips rounds the output size; fix a one-pixel difference by edge copy.
         return try scaled.embedded(in: size, at: (0, 0), fill: .copyEdge)

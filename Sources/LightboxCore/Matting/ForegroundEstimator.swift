@@ -1,10 +1,10 @@
 /// Estimates the product's own colour at its soft edges, so the old background does not
-/// bleed into the new one: approximate blur-fusion foreground estimation (Forte and Pitié),
-/// with the blurs computed at a reduced resolution.
+/// bleed into the new one: each edge pixel takes the mean colour of the opaque product
+/// around it (a normalised convolution weighted by alpha, computed at reduced size).
 struct ForegroundEstimator {
-    var workingLongSide = 1024
-    /// Blur of the colour estimates, in working pixels.
-    var sigma = 4.0
+    var workingLongSide = 512
+    /// Blur of the colour estimate, in working pixels.
+    var sigma = 2.0
 
     /// `image` is 8-bit sRGB, `matte` 8-bit alpha of the same size; returns 8-bit sRGB.
     /// Fully opaque pixels keep their exact colour.
@@ -12,24 +12,15 @@ struct ForegroundEstimator {
         let scale = min(1, Double(workingLongSide) / Double(image.size.longSide))
         let small = PixelSize(width: max(1, Int((Double(image.width) * scale).rounded())),
                               height: max(1, Int((Double(image.height) * scale).rounded())))
-        let colour = try image.resampled(to: small).linear(1.0 / 255, 0)
-        let alpha = try matte.resampled(to: small).linear(1.0 / 255, 0)
-        let background = try alpha.linear(-1, 1)
-        let foregroundMean = try weightedBlur(colour, alpha)
-        let backgroundMean = try weightedBlur(colour, background)
-        let means = try foregroundMean.joined(with: backgroundMean).materialized()
-        let fullForeground = try means.bands(0, count: 3).scaledBilinear(to: image.size)
-        let fullBackground = try means.bands(3, count: 3).scaledBilinear(to: image.size)
-        let pixel = try image.linear(1.0 / 255, 0), a = try matte.linear(1.0 / 255, 0)
-        // F = F̂ + α (I − α F̂ − (1 − α) B̂)
-        let residual = try pixel - a * fullForeground - a.linear(-1, 1) * fullBackground
-        let estimate = try (fullForeground + a * residual).linear(255, 0, uchar: true)
-        return try matte.compared(.equal, 255).choose(image, else: estimate)
-    }
-
-    private func weightedBlur(_ colour: VipsImage, _ weight: VipsImage) throws -> VipsImage {
+        let colour = try image.resampled(to: small, kernel: .linear)
+        let weight = try matte.resampled(to: small, kernel: .linear).compared(.atLeast, 250).linear(1.0 / 255, 0)
         let numerator = try (colour * weight).gaussianBlurred(sigma: sigma)
-        let denominator = try weight.gaussianBlurred(sigma: sigma).linear(1, 1e-4)
-        return try numerator / denominator
+        let denominator = try weight.gaussianBlurred(sigma: sigma).linear(1, 1e-6)
+        let mean = try (numerator / denominator).cast(.uchar).materialized()
+        let foreground = try mean.scaledBilinear(to: image.size)
+        // Where no opaque pixel is near, keep the photo's colour.
+        let covered = try denominator.compared(.more, 1e-3).scaledBilinear(to: image.size)
+        let edge = try matte.compared(.less, 255)
+        return try edge.choose(covered.choose(foreground, else: image), else: image)
     }
 }

@@ -4,7 +4,7 @@
 /// ("fast guided filter").
 struct GuidedUpsampler {
     /// Guide resolution, in guide pixels per mask pixel.
-    var guidePixelsPerMaskPixel = 3.0
+    var guidePixelsPerMaskPixel = 2.0
     /// Window radius, in pixels of the low-resolution mask.
     var radiusInMaskPixels = 4.0
     /// Regularisation: larger values smooth more and follow image edges less.
@@ -18,7 +18,7 @@ struct GuidedUpsampler {
         let guideSize = PixelSize(width: max(1, Int((Double(image.width) * scale).rounded())),
                                   height: max(1, Int((Double(image.height) * scale).rounded())))
         let radius = max(1, Int((radiusInMaskPixels * Double(guideSize.width) / window.width).rounded()))
-        let guide = try image.resampled(to: guideSize).linear(1.0 / 255, 0).materialized()
+        let guide = try image.resampled(to: guideSize, kernel: .linear).linear(1.0 / 255, 0).materialized()
         let target = try mask.scaledBilinear(window: window, to: guideSize).materialized()
         let coefficients = try self.coefficients(guide: guide, target: target, radius: radius)
         let full = try image.linear(1.0 / 255, 0)
@@ -28,36 +28,45 @@ struct GuidedUpsampler {
     }
 
     /// Box-filtered per-pixel linear model `q = a·I + b`, as 4 bands: a (3) and b.
-    /// Each stage is materialized: libvips would otherwise recompute shared terms per use.
+    /// libvips does the box filters; the per-pixel products and 3×3 solves run here, on the
+    /// small guide (tens of thousands of pixels): libvips has no per-pixel matrix solve, and
+    /// composing one from ~60 operations cost 80 ms against a few here.
     private func coefficients(guide: VipsImage, target: VipsImage, radius: Int) throws -> VipsImage {
-        let red = try guide.bands(0), green = try guide.bands(1), blue = try guide.bands(2)
-        let products = try [red * red, red * green, red * blue, green * green, green * blue, blue * blue,
-                            red * target, green * target, blue * target]
-        let means = try joinAll([guide, target] + products).boxFiltered(radius: radius).materialized()
-        let meanR = try means.bands(0), meanG = try means.bands(1), meanB = try means.bands(2)
-        let meanP = try means.bands(3)
-        let meanProducts = try joinAll([meanR * meanR, meanR * meanG, meanR * meanB, meanG * meanG, meanG * meanB,
-                                        meanB * meanB, meanR * meanP, meanG * meanP, meanB * meanP])
-        let e = epsilon
-        let covariance = try (means.bands(4, count: 9) - meanProducts)
-            .linear([1, 1, 1, 1, 1, 1, 1, 1, 1], [e, 0, 0, e, 0, e, 0, 0, 0]).materialized()
-        func c(_ index: Int) throws -> VipsImage { try covariance.bands(index) }
-        let (rr, rg, rb, gg, gb, bb) = (try c(0), try c(1), try c(2), try c(3), try c(4), try c(5))
-        // Inverse of the symmetric 3×3 covariance matrix by cofactors.
-        let cofactors = try joinAll([gg * bb - gb * gb, gb * rb - rg * bb, rg * gb - gg * rb,
-                                     rr * bb - rb * rb, rb * rg - rr * gb, rr * gg - rg * rg]).materialized()
-        func k(_ index: Int) throws -> VipsImage { try cofactors.bands(index) }
-        let (c00, c01, c02, c11, c12, c22) = (try k(0), try k(1), try k(2), try k(3), try k(4), try k(5))
-        let determinant = try (rr * c00 + rg * c01 + rb * c02).materialized()
-        let (pr, pg, pb) = (try c(6), try c(7), try c(8))
-        let slopes = try joinAll([pr * c00 + pg * c01 + pb * c02, pr * c01 + pg * c11 + pb * c12,
-                                  pr * c02 + pg * c12 + pb * c22]) / determinant
-        let solved = try slopes.materialized()
-        let offset = try meanP - (solved * means.bands(0, count: 3)).bandMean().linear(3, 0)
-        return try solved.joined(with: offset).boxFiltered(radius: radius).materialized()
-    }
-
-    private func joinAll(_ images: [VipsImage]) throws -> VipsImage {
-        try images.dropFirst().reduce(images[0]) { try $0.joined(with: $1) }
+        let size = guide.size
+        let colour = try guide.cast(.float).pixels(as: Float.self)
+        let mask = try target.cast(.float).pixels(as: Float.self)
+        var moments = [Float](repeating: 0, count: size.pixelCount * 13)
+        for pixel in 0..<size.pixelCount {
+            let (r, g, b, p) = (colour[pixel * 3], colour[pixel * 3 + 1], colour[pixel * 3 + 2], mask[pixel])
+            let base = pixel * 13
+            (moments[base], moments[base + 1], moments[base + 2], moments[base + 3]) = (r, g, b, p)
+            (moments[base + 4], moments[base + 5], moments[base + 6]) = (r * r, r * g, r * b)
+            (moments[base + 7], moments[base + 8], moments[base + 9]) = (g * g, g * b, b * b)
+            (moments[base + 10], moments[base + 11], moments[base + 12]) = (r * p, g * p, b * p)
+        }
+        let means = try VipsImage.fromPixels(moments, size: size, bands: 13, format: .float)
+            .boxFiltered(radius: radius).pixels(as: Float.self)
+        let e = Float(epsilon)
+        var model = [Float](repeating: 0, count: size.pixelCount * 4)
+        for pixel in 0..<size.pixelCount {
+            let m = pixel * 13
+            let (mr, mg, mb, mp) = (means[m], means[m + 1], means[m + 2], means[m + 3])
+            let rr = means[m + 4] - mr * mr + e, rg = means[m + 5] - mr * mg, rb = means[m + 6] - mr * mb
+            let gg = means[m + 7] - mg * mg + e, gb = means[m + 8] - mg * mb, bb = means[m + 9] - mb * mb + e
+            let pr = means[m + 10] - mr * mp, pg = means[m + 11] - mg * mp, pb = means[m + 12] - mb * mp
+            // Inverse of the symmetric covariance matrix by cofactors.
+            let c00 = gg * bb - gb * gb, c01 = gb * rb - rg * bb, c02 = rg * gb - gg * rb
+            let c11 = rr * bb - rb * rb, c12 = rb * rg - rr * gb, c22 = rr * gg - rg * rg
+            let determinant = rr * c00 + rg * c01 + rb * c02
+            let ar = (pr * c00 + pg * c01 + pb * c02) / determinant
+            let ag = (pr * c01 + pg * c11 + pb * c12) / determinant
+            let ab = (pr * c02 + pg * c12 + pb * c22) / determinant
+            model[pixel * 4] = ar
+            model[pixel * 4 + 1] = ag
+            model[pixel * 4 + 2] = ab
+            model[pixel * 4 + 3] = mp - ar * mr - ag * mg - ab * mb
+        }
+        return try VipsImage.fromPixels(model, size: size, bands: 4, format: .float)
+            .boxFiltered(radius: radius).materialized()
     }
 }

@@ -21,7 +21,7 @@ struct MatteRegion: Equatable {
     /// The product's box in the mask, padded by `padding` mask pixels, scaled so the product
     /// keeps `headroom` times the size it will be drawn at.
     static func around(mask: VipsImage, image: PixelSize, options: ProcessOptions,
-                       padding: Double = 4, headroom: Double = 1.25) throws -> MatteRegion {
+                       padding: Double = 4, headroom: Double = 1) throws -> MatteRegion {
         guard let box = try Fit.bounds(of: mask.linear(255, 0, uchar: true)) else { return whole(image) }
         let sx = Double(image.width) / Double(mask.width), sy = Double(image.height) / Double(mask.height)
         let left = max(0, Int((Double(box.x) - padding) * sx))

@@ -12,9 +12,12 @@ public struct Shadow: PipelineStep {
         let product = try context.required(context.product, "placed product")
         guard let style = context.options.shadow.style else { return }
         let alpha = try style.alpha(for: product, canvas: canvas.size)
-        let layer = try VipsImage.black(canvas.size, bands: 3).cast(.uchar).joined(with: alpha).tagged(.srgb)
-        let shaded = try layer.composited(over: canvas, at: (0, 0)).cast(.uchar)
-        context.canvas = try (canvas.bands == 3 ? shaded.bands(0, count: 3) : shaded).tagged(.srgb)
+        // A black shadow: darken an opaque canvas, or become the alpha of a transparent one.
+        let shaded = canvas.bands == 3
+            ? try (canvas * alpha.linear(-1.0 / 255, 1)).cast(.uchar)
+            : try canvas.bands(0, count: 3).joined(with: alpha)
+        // Left lazy: Composite computes background, shadow and product in one pass.
+        context.canvas = try shaded.tagged(.srgb)
     }
 }
 
@@ -53,26 +56,23 @@ public struct ShadowStyle: Sendable, Equatable {
     /// The shadow's 8-bit alpha at canvas size.
     func alpha(for product: PlacedProduct, canvas: PixelSize) throws -> VipsImage {
         let frame = product.frame, height = Double(frame.height)
-        var silhouette = try product.image.bands(3)
-        var origin = (x: frame.x + Int(offsetX * height), y: frame.y + Int(offsetY * height))
+        var size = frame.size
+        var origin = (x: Double(frame.x) + offsetX * height, y: Double(frame.y) + offsetY * height)
         if let footprint {
-            let size = PixelSize(width: max(1, Int(Double(frame.width) * footprint.widthFraction)),
-                                 height: max(1, Int(height * footprint.heightFraction)))
-            silhouette = try silhouette.resampled(to: size)
-            origin = (frame.x + (frame.width - size.width) / 2,
-                      frame.y + frame.height + Int(footprint.gap * height))
+            size = PixelSize(width: max(1, Int(Double(frame.width) * footprint.widthFraction)),
+                             height: max(1, Int(height * footprint.heightFraction)))
+            origin = (Double(frame.x + (frame.width - size.width) / 2), Double(frame.y + frame.height) + footprint.gap * height)
         }
-        let placed = try silhouette.embedded(in: canvas, at: origin)
-        return try blurred(placed, sigma: blur * height).linear(opacity, 0, uchar: true)
-    }
-
-    /// Wide blurs run on a shrunken copy: a shadow has no detail to lose, and it is much faster.
-    private func blurred(_ image: VipsImage, sigma: Double) throws -> VipsImage {
-        let sharpest = 4.0
-        guard sigma > sharpest else { return try image.gaussianBlurred(sigma: max(sigma, 0.5)) }
-        let factor = sigma / sharpest
-        let small = PixelSize(width: max(1, Int(Double(image.width) / factor)),
-                              height: max(1, Int(Double(image.height) / factor)))
-        return try image.resampled(to: small).gaussianBlurred(sigma: sharpest).scaledBilinear(to: image.size)
+        // A wide blur runs on a shrunken copy: a shadow has no detail to lose.
+        let sigma = max(blur * height, 0.5), sharpest = 4.0
+        let shrink = max(1, sigma / sharpest)
+        let small = { (length: Int) in max(1, Int((Double(length) / shrink).rounded())) }
+        let silhouette = try product.image.bands(3)
+            .resampled(to: PixelSize(width: small(size.width), height: small(size.height)))
+            .embedded(in: PixelSize(width: small(canvas.width), height: small(canvas.height)),
+                      at: (Int((origin.x / shrink).rounded()), Int((origin.y / shrink).rounded())))
+        // Materialized: upsampling reads overlapping windows, which would redo the blur.
+        let blurred = try silhouette.gaussianBlurred(sigma: sigma / shrink).linear(opacity, 0, uchar: true).materialized()
+        return shrink > 1 ? try blurred.scaledBilinear(to: canvas) : blurred
     }
 }
