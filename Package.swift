@@ -43,9 +43,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LightboxCoreTests", dependencies: ["LightboxCore", "LightboxIO"]),
-        .testTarget(name: "LightboxIOTests", dependencies: ["LightboxIO"]),
-        .testTarget(name: "LightboxCLITests", dependencies: ["LightboxCore", "LightboxIO"]),
+        // Fixtures, the shared real model, and pixel helpers for every test target.
+        .target(name: "LightboxTestSupport", dependencies: ["LightboxCore", "LightboxIO"],
+                path: "Tests/LightboxTestSupport"),
+        .testTarget(name: "LightboxCoreTests", dependencies: ["LightboxCore", "LightboxTestSupport"]),
+        .testTarget(name: "LightboxIOTests", dependencies: ["LightboxIO", "LightboxTestSupport"]),
+        // Runs the built `lightbox` binary as a user would.
+        .testTarget(name: "LightboxCLITests", dependencies: ["lightbox", "LightboxTestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

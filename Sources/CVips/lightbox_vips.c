@@ -200,7 +200,9 @@ int lb_box_filter(LbImage *in, LbImage **out, int radius) {
 }
 
 int lb_gaussblur(LbImage *in, LbImage **out, double sigma) {
-    return vips_gaussblur(IMG(in), OUT(out), sigma, "precision", VIPS_PRECISION_FLOAT, NULL);
+    // A 2% cut-off keeps the Gaussian's tails (libvips' default of 20% clips them visibly).
+    return vips_gaussblur(IMG(in), OUT(out), sigma, "precision", VIPS_PRECISION_FLOAT,
+                          "min_ampl", 0.02, NULL);
 }
 
 int lb_label_regions(LbImage *in, LbImage **out, int *count) {

@@ -29,11 +29,11 @@ public struct ModelStore: Sendable {
 
     /// Loads the model that `options.model` names (a built-in name or a path).
     public func segmenter(for options: ProcessOptions) throws -> Segmenter {
-        let (model, bytes) = try load(options.model, inputSize: options.modelInputSize)
-        return Segmenter(model: model, backend: try OpenCVBackend(onnx: bytes, threads: options.threads))
+        let (model, bytes) = try load(options.model)
+        return Segmenter(model: model.declared(by: options), backend: try OpenCVBackend(onnx: bytes, threads: options.threads))
     }
 
-    func load(_ nameOrPath: String, inputSize: PixelSize?) throws -> (SegmentationModel, Data) {
+    func load(_ nameOrPath: String) throws -> (SegmentationModel, Data) {
         if let builtIn = ModelRegistry.builtIn(named: nameOrPath) {
             let url = directory.appendingPathComponent(builtIn.fileName)
             let bytes = try read(url, hint: "run scripts/setup.sh to install it")
@@ -42,9 +42,7 @@ public struct ModelStore: Sendable {
                 throw LightboxError(.modelUnavailable, "\(url.path) has md5 \(digest), expected \(builtIn.md5); "
                                     + "run scripts/setup.sh to reinstall it")
             }
-            var model = builtIn.model
-            if let inputSize { model.inputSize = inputSize }
-            return (model, bytes)
+            return (builtIn.model, bytes)
         }
         guard nameOrPath.hasSuffix(".onnx") || nameOrPath.contains("/") else {
             let names = ModelRegistry.builtIn.map { $0.model.name }.joined(separator: ", ")
@@ -52,7 +50,7 @@ public struct ModelStore: Sendable {
                                               received: nameOrPath)
         }
         let bytes = try read(URL(fileURLWithPath: nameOrPath), hint: "check the path")
-        return (ModelRegistry.custom(path: nameOrPath, inputSize: inputSize), bytes)
+        return (ModelRegistry.custom(path: nameOrPath), bytes)
     }
 
     private func read(_ url: URL, hint: String) throws -> Data {

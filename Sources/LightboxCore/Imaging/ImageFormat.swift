@@ -44,3 +44,14 @@ extension VipsImage {
         try make { lb_load(bytes.baseAddress, bytes.count, format.loader, Int32(shrink), $0) }
     }
 }
+
+extension VipsImage {
+    /// Decodes any supported image fully into memory, with no limits or conversions:
+    /// for reading back outputs and auxiliary images, not for untrusted input.
+    public static func decode(_ data: Data) throws -> VipsImage {
+        guard let format = ImageFormat.sniff(data) else {
+            throw LightboxError(.unsupportedFormat, "Not a JPEG, PNG, WebP, HEIC/AVIF or TIFF image")
+        }
+        return try data.withUnsafeBytes { try load($0, as: format).materialized() }
+    }
+}

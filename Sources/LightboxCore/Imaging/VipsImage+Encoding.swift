@@ -3,7 +3,7 @@ import Foundation
 
 /// Encoders. Every one strips EXIF, XMP, IPTC and ICC data; outputs are untagged sRGB.
 extension VipsImage {
-    func encoded(as format: OutputFormat, quality: EncodeQuality) throws -> Data {
+    public func encoded(as format: OutputFormat, quality: EncodeQuality = EncodeQuality()) throws -> Data {
         var buffer: UnsafeMutableRawPointer?
         var length = 0
         let status: Int32 = switch format {

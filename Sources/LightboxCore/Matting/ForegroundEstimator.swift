@@ -4,7 +4,7 @@
 struct ForegroundEstimator {
     var workingLongSide = 512
     /// Blur of the colour estimate, in working pixels.
-    var sigma = 2.0
+    var sigma = 4.0
 
     /// `image` is 8-bit sRGB, `matte` 8-bit alpha of the same size; returns 8-bit sRGB.
     /// Fully opaque pixels keep their exact colour.

@@ -82,6 +82,17 @@ extension OptionSpec where Value == String? {
     }
 }
 
+extension OptionSpec where Value == [Double]? {
+    /// Three comma-separated numbers, e.g. "0.485,0.456,0.406".
+    public static func triple(_ name: String, help: String) -> Self {
+        Self(name: name, expected: "three comma-separated numbers", default: nil, help: help,
+             describe: { $0.map { $0.map { String($0) }.joined(separator: ",") } ?? "the model's own" }) { raw in
+            let values = raw.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            return values.count == 3 && values.allSatisfy(\.isFinite) ? values : nil
+        }
+    }
+}
+
 /// Where an option may be set: per image, or once for the process (model, threads).
 public enum OptionScope: Sendable {
     case image, process

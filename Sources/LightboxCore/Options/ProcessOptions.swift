@@ -6,6 +6,9 @@ public struct ProcessOptions: Sendable {
     public var limits = DecodeLimits()
     public var model = Spec.model.defaultValue
     public var modelInputSize = Spec.modelInputSize.defaultValue
+    public var modelMean = Spec.modelMean.defaultValue
+    public var modelStd = Spec.modelStd.defaultValue
+    public var modelOutput = Spec.modelOutput.defaultValue
     public var threads = Spec.threads.defaultValue
     public var matte = MatteOptions()
     public var qa = QAThresholds()
@@ -95,6 +98,15 @@ extension ProcessOptions {
             help: "Input size of a model given by path", describe: { $0?.description ?? "the model's own" }) {
             PixelSize(parsing: $0, in: 32...2048)
         }
+        public static let modelMean = OptionSpec<[Double]?>.triple("model-mean",
+            help: "Per-channel mean subtracted from 0...1 inputs, for a model given by path")
+        public static let modelStd = OptionSpec<[Double]?>.triple("model-std",
+            help: "Per-channel standard deviation inputs are divided by, for a model given by path")
+        public static let modelOutput = OptionSpec<SegmentationModel.OutputNormalization?>(name: "model-output",
+            expected: "one of min-max, sigmoid, none", default: nil,
+            help: "How a model's raw output becomes a 0...1 mask", describe: { $0?.rawValue ?? "the model's own" }) {
+            SegmentationModel.OutputNormalization(rawValue: $0.lowercased())
+        }
         public static let threads = OptionSpec.integer("threads", 1...64, default: ProcessInfo.processInfo.activeProcessorCount,
             help: "Inference threads")
         public static let clutter = OptionSpec.number("clutter-threshold", 0...1, default: 0.3,
@@ -177,6 +189,9 @@ extension ProcessOptions {
         OptionBinding(Spec.maxMegapixels, scope: .process, \.limits.maxMegapixels),
         OptionBinding(Spec.model, scope: .process, \.model),
         OptionBinding(Spec.modelInputSize, scope: .process, \.modelInputSize),
+        OptionBinding(Spec.modelMean, scope: .process, \.modelMean),
+        OptionBinding(Spec.modelStd, scope: .process, \.modelStd),
+        OptionBinding(Spec.modelOutput, scope: .process, \.modelOutput),
         OptionBinding(Spec.threads, scope: .process, \.threads),
     ])
 

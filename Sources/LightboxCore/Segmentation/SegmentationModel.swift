@@ -21,7 +21,7 @@ public struct SegmentationModel: Sendable, Equatable {
 
     public enum OutputNormalization: String, Sendable {
         /// Stretch the output to 0...1 (U²-Net's saliency maps).
-        case minMax
+        case minMax = "min-max"
         /// Apply a logistic to raw logits.
         case sigmoid
         /// Use as is, clamped to 0...1.
@@ -73,9 +73,23 @@ public enum ModelRegistry {
         builtIn.first { $0.model.name == name }
     }
 
-    /// A model given by path: U²-Net conventions unless the options say otherwise.
-    public static func custom(path: String, inputSize: PixelSize?) -> SegmentationModel {
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return SegmentationModel(name: name, inputSize: inputSize ?? u2netp.model.inputSize)
+    /// A model given by path: named after its file, with U²-Net's conventions until
+    /// `declared` says otherwise.
+    public static func custom(path: String) -> SegmentationModel {
+        var model = u2netp.model
+        model.name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return model
+    }
+}
+
+extension SegmentationModel {
+    /// This model with what the options declare about it.
+    public func declared(by options: ProcessOptions) -> SegmentationModel {
+        var model = self
+        if let size = options.modelInputSize { model.inputSize = size }
+        if let mean = options.modelMean { model.mean = mean }
+        if let std = options.modelStd { model.std = std }
+        if let output = options.modelOutput { model.outputNormalization = output }
+        return model
     }
 }

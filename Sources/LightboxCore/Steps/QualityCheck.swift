@@ -44,7 +44,7 @@ public struct QualityCheck: PipelineStep {
 }
 
 /// How a cutout looked to QA. `score` is 1 for a decisive matte, 0 for an undecided one.
-public struct QAReport: Sendable, Codable, Equatable {
+public struct QAReport: Sendable, Encodable, Equatable {
     public var coverage: Double
     public var uncertainty: Double
     public var peak: Double
@@ -52,4 +52,18 @@ public struct QAReport: Sendable, Codable, Equatable {
 
     public var score: Double { max(0, min(1, 1 - uncertainty)) }
     public var passed: Bool { failure == nil }
+
+    enum CodingKeys: String, CodingKey {
+        case passed, score, coverage, uncertainty, peak, failure
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(passed, forKey: .passed)
+        try container.encode(score, forKey: .score)
+        try container.encode(coverage, forKey: .coverage)
+        try container.encode(uncertainty, forKey: .uncertainty)
+        try container.encode(peak, forKey: .peak)
+        try container.encodeIfPresent(failure, forKey: .failure)
+    }
 }

@@ -1,0 +1,99 @@
+import Foundation
+import LightboxTestSupport
+import Testing
+
+@Suite struct ProcessCommandTests {
+    private func files(in folder: URL) -> [String] {
+        (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? [])
+            .filter { !$0.hasSuffix("/") && FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+            .filter { name in
+                var isFolder: ObjCBool = false
+                FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder)
+                return !isFolder.boolValue
+            }.sorted()
+    }
+
+    @Test func processesAFolderAndPrintsWhatItWrote() throws {
+        let out = try Fixtures.scratchFolder()
+        let result = try LightboxBinary.run(["process", Fixtures.examples.path, "--out", out.path, "--format", "jpeg,avif"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let printed = result.standardOutput.split(separator: "\n").map(String.init)
+        #expect(printed.count == 10, "5 examples × 2 formats")
+        #expect(printed.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+        #expect(Set(printed.map { URL(fileURLWithPath: $0).deletingLastPathComponent().lastPathComponent })
+            .contains("wall-pump-bottle-exif6"))
+    }
+
+    @Test func jsonReportsEveryImage() throws {
+        let out = try Fixtures.scratchFolder()
+        let result = try LightboxBinary.run(["process", Fixtures.url("mug-wood.jpg").path, "--out", out.path, "--json",
+                                             "--size", "800x600", "--shadow", "hard"])
+        #expect(result.status == 0)
+        let report = try #require(result.jsonLines.first)
+        #expect(report["status"] as? String == "completed")
+        let outputs = try #require(report["outputs"] as? [[String: Any]])
+        #expect(outputs.map { $0["format"] as? String } == ["jpeg", "webp"])
+        #expect(outputs.allSatisfy { $0["width"] as? Int == 800 && $0["height"] as? Int == 600 })
+        let timings = try #require(report["timings_ms"] as? [String: Double])
+        #expect(Set(timings.keys).isSuperset(of: ["decode", "segment", "refine-matte", "encode"]))
+        let qa = try #require(report["qa"] as? [String: Any])
+        #expect(qa["passed"] as? Bool == true && (qa["score"] as? Double ?? 0) > 0.5)
+    }
+
+    @Test func cutoutsAreWrittenEvenWhenQAFails() throws {
+        let out = try Fixtures.scratchFolder(), cutouts = try Fixtures.scratchFolder()
+        let result = try LightboxBinary.run(["process", Fixtures.url("flat-wall.jpg").path, Fixtures.url("lipstick-exif6.jpg").path,
+                                             "--out", out.path, "--cutouts", cutouts.path, "--json"])
+        #expect(result.status == 1, "one image failed")
+        let reports = result.jsonLines
+        #expect(reports.count == 2)
+        let wall = try #require(reports.first { ($0["input"] as? String)?.hasSuffix("flat-wall.jpg") == true })
+        #expect((wall["error"] as? [String: Any])?["code"] as? String == "qa_failed")
+        #expect((wall["cutout"] as? [String: Any])?["qa_failed"] as? Bool == true)
+        #expect(files(in: cutouts) == ["flat-wall.png", "lipstick-exif6.png"])
+        let upright = try Pixels(decoding: Data(contentsOf: cutouts.appendingPathComponent("lipstick-exif6.png")))
+        #expect(upright.width == 640 && upright.height == 800, "full resolution, upright")
+        #expect(files(in: out).allSatisfy { $0.hasPrefix("lipstick-exif6/") })
+    }
+
+    @Test(arguments: [
+        ("empty.jpg", Data(), "empty_input"),
+        ("half.jpg", nil, "truncated_image"),
+        ("prices.jpg", Data("sku,price\nmug,12\n".utf8), "unsupported_format"),
+        ("bomb.png", CraftedFiles.pngHeader(width: 30_000, height: 30_000), "image_too_large"),
+    ] as [(String, Data?, String)])
+    func badInputGetsItsOwnCodeAndLeavesNothing(_ name: String, _ bytes: Data?, _ code: String) throws {
+        let inputs = try Fixtures.scratchFolder(), out = try Fixtures.scratchFolder()
+        let whole = try Fixtures.data("mug-wood.jpg")
+        let input = inputs.appendingPathComponent(name)
+        try (bytes ?? whole.prefix(whole.count / 2)).write(to: input)
+        let result = try LightboxBinary.run(["process", input.path, "--out", out.path, "--json"])
+        #expect(result.status == 1)
+        let error = try #require(result.jsonLines.first?["error"] as? [String: Any])
+        #expect(error["code"] as? String == code)
+        #expect((error["message"] as? String)?.isEmpty == false)
+        #expect(files(in: out).isEmpty, "no partial output")
+    }
+
+    @Test func unknownOptionValuesAreUsageErrors() throws {
+        let out = try Fixtures.scratchFolder()
+        let input = Fixtures.url("mug-wood.jpg").path
+        let badValue = try LightboxBinary.run(["process", input, "--out", out.path, "--shadow", "dramatic"])
+        #expect(badValue.status == 2)
+        #expect(badValue.standardError.contains("invalid_option"))
+        #expect(badValue.standardError.contains("Expected one of none, soft, hard, natural, floating for shadow"))
+        let unknown = try LightboxBinary.run(["process", input, "--out", out.path, "--sparkle", "yes"])
+        #expect(unknown.status == 2)
+        #expect(unknown.standardError.contains("Unknown option '--sparkle'"))
+        let missingOut = try LightboxBinary.run(["process", input])
+        #expect(missingOut.status == 2)
+        #expect(files(in: out).isEmpty)
+    }
+
+    @Test func helpListsThePipelineOptions() throws {
+        let help = try LightboxBinary.run(["process", "--help"])
+        #expect(help.status == 0)
+        #expect(help.standardOutput.contains("--margin"))
+        #expect(help.standardOutput.contains("--watermark-position"))
+    }
+}
