@@ -147,6 +147,15 @@ public struct OptionCatalog<Target>: Sendable {
         return target
     }
 
+    /// A Markdown table of every option, for the README.
+    public var markdownTable: String {
+        let rows = bindings.map { binding in
+            "| `--\(binding.name)` | \(binding.expected) | \(binding.defaultText) | \(binding.help)"
+                + (binding.scope == .process ? " (per process)" : "") + " |"
+        }
+        return (["| option | accepts | default | what it does |", "|---|---|---|---|"] + rows).joined(separator: "\n")
+    }
+
     /// One line per option, for `--help` and the docs.
     public var helpText: String {
         let width = (bindings.map { $0.name.count }.max() ?? 0) + 4

@@ -107,8 +107,9 @@ extension ProcessOptions {
             help: "How a model's raw output becomes a 0...1 mask", describe: { $0?.rawValue ?? "the model's own" }) {
             SegmentationModel.OutputNormalization(rawValue: $0.lowercased())
         }
-        public static let threads = OptionSpec.integer("threads", 1...64, default: ProcessInfo.processInfo.activeProcessorCount,
-            help: "Inference threads")
+        public static let threads = OptionSpec<Int>(name: "threads", expected: "integer between 1 and 64",
+            default: ProcessInfo.processInfo.activeProcessorCount, help: "Inference threads",
+            describe: { _ in "the core count" }) { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }
         public static let clutter = OptionSpec.number("clutter-threshold", 0...1, default: 0.3,
             help: "Drop separate blobs smaller than this fraction of the largest one")
         public static let decontaminate = OptionSpec.flag("decontaminate", default: true,

@@ -1,4 +1,5 @@
 import Foundation
+import LightboxTestSupport
 import Testing
 
 @testable import LightboxCore
@@ -65,5 +66,10 @@ import Testing
         let help = ProcessOptions.catalog.helpText
         for binding in ProcessOptions.catalog.bindings { #expect(help.contains("--\(binding.name)")) }
         #expect(help.contains("default: 1500x1500"))
+    }
+
+    @Test func readmeDocumentsEveryOptionAsDeclared() throws {
+        let readme = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains(ProcessOptions.catalog.markdownTable), "regenerate with `lightbox options`")
     }
 }
