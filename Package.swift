@@ -26,10 +26,15 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
             linkerSettings: [.linkedLibrary("opencv_dnn"), .linkedLibrary("opencv_core")]
         ),
+        // XNNPACK's plain C API, called from Swift directly.
+        .systemLibrary(
+            name: "CXNNPACK",
+            providers: [.apt(["libxnnpack-dev", "libpthreadpool-dev"])]
+        ),
         // The pipeline: bytes in, encoded images out. No files, no network.
         .target(
             name: "LightboxCore",
-            dependencies: ["CVips", "CSegnet", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CVips", "CSegnet", "CXNNPACK", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Files on disk: inputs, atomic outputs, model installation checks.
         .target(

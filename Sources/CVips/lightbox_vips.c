@@ -37,6 +37,13 @@ int lb_height(const LbImage *image) { return vips_image_get_height(IMG(image)); 
 int lb_bands(const LbImage *image) { return vips_image_get_bands(IMG(image)); }
 int lb_format(const LbImage *image) { return (int)vips_image_get_format(IMG(image)); }
 
+int lb_is_plain_srgb(const LbImage *image) {
+    VipsImage *in = IMG(image);
+    return vips_image_get_bands(in) == 3 && vips_image_get_format(in) == VIPS_FORMAT_UCHAR &&
+           vips_image_get_interpretation(in) == VIPS_INTERPRETATION_sRGB &&
+           !vips_image_get_typeof(in, VIPS_META_ICC_NAME);
+}
+
 int lb_orientation(const LbImage *image) {
     int value = 1;
     if (vips_image_get_typeof(IMG(image), VIPS_META_ORIENTATION) &&
@@ -127,6 +134,18 @@ int lb_crop(LbImage *in, LbImage **out, int left, int top, int width, int height
     return vips_crop(IMG(in), OUT(out), left, top, width, height, NULL);
 }
 
+int lb_insert(LbImage *main, LbImage *sub, LbImage **out, int x, int y) {
+    return vips_insert(IMG(main), IMG(sub), OUT(out), x, y, NULL);
+}
+
+int lb_shrink(LbImage *in, LbImage **out, int factor) {
+    return vips_shrink(IMG(in), OUT(out), (double)factor, (double)factor, NULL);
+}
+
+int lb_zoom(LbImage *in, LbImage **out, int factor) {
+    return vips_zoom(IMG(in), OUT(out), factor, factor, NULL);
+}
+
 int lb_embed(LbImage *in, LbImage **out, int x, int y, int width, int height,
              LbExtend extend, const double *background, int n) {
     VipsArrayDouble *colour = vips_array_double_new(background, n);
@@ -186,6 +205,10 @@ int lb_ifthenelse(LbImage *condition, LbImage *then_image, LbImage *else_image, 
     return vips_ifthenelse(IMG(condition), IMG(then_image), IMG(else_image), OUT(out), NULL);
 }
 
+int lb_blend(LbImage *condition, LbImage *then_image, LbImage *else_image, LbImage **out) {
+    return vips_ifthenelse(IMG(condition), IMG(then_image), IMG(else_image), OUT(out), "blend", TRUE, NULL);
+}
+
 int lb_min(LbImage *in, double *out) { return vips_min(IMG(in), out, NULL); }
 int lb_max(LbImage *in, double *out) { return vips_max(IMG(in), out, NULL); }
 int lb_avg(LbImage *in, double *out) { return vips_avg(IMG(in), out, NULL); }
@@ -215,6 +238,12 @@ int lb_project(LbImage *in, LbImage **columns, LbImage **rows) {
 
 int lb_black(LbImage **out, int width, int height, int bands) {
     return vips_black(OUT(out), width, height, "bands", bands, NULL);
+}
+
+int lb_constant(LbImage *like, LbImage **out, const double *values, int n) {
+    VipsImage *image = vips_image_new_from_image(IMG(like), values, n);
+    *out = (LbImage *)image;
+    return image ? 0 : -1;
 }
 
 int lb_xyz(LbImage **out, int width, int height) { return vips_xyz(OUT(out), width, height, NULL); }

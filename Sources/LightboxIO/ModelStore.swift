@@ -27,10 +27,39 @@ public struct ModelStore: Sendable {
         return ModelStore(directory: found ?? candidates[0])
     }
 
-    /// Loads the model that `options.model` names (a built-in name or a path).
-    public func segmenter(for options: ProcessOptions) throws -> Segmenter {
-        let (model, bytes) = try load(options.model)
-        return Segmenter(model: model.declared(by: options), backend: try OpenCVBackend(onnx: bytes, threads: options.threads))
+    /// Loads the model that `options.model` names (a built-in name or a path) on the backend
+    /// `options.backend` asks for. `log` hears which backend was chosen, and why.
+    public func segmenter(for options: ProcessOptions, log: (String) -> Void = { _ in }) throws -> Segmenter {
+        let (found, bytes) = try load(options.model)
+        let model = found.declared(by: options)
+        let backend = try Self.backend(for: model, onnx: bytes, options: options, log: log)
+        return Segmenter(model: model, backend: backend)
+    }
+
+    static func backend(for model: SegmentationModel, onnx: Data, options: ProcessOptions,
+                        log: (String) -> Void) throws -> any SegmentationBackend {
+        if options.backend == .opencv {
+            log("segmentation: \(model.name) on opencv (asked for)")
+            return try OpenCVBackend(onnx: onnx, threads: options.threads)
+        }
+        do {
+            let backend = try XNNPACKBackend(onnx: onnx, model: model, threads: options.threads)
+            log("segmentation: \(model.name) on xnnpack, \(options.threads) thread(s) per worker")
+            return backend
+        } catch ONNXError.malformed(let detail) {
+            throw LightboxError(.modelUnavailable, "The model could not be read: not a readable ONNX model: \(detail)")
+        } catch ONNXError.unsupported(let reason) where options.backend == .auto {
+            log("segmentation: \(model.name) on opencv; xnnpack cannot map it: \(reason)")
+            return try OpenCVBackend(onnx: onnx, threads: options.threads)
+        } catch ONNXError.unsupported(let reason) {
+            throw LightboxError(.modelUnavailable, "xnnpack cannot run \(model.name): \(reason)")
+        }
+    }
+
+    /// Where the model `nameOrPath` is read from.
+    public func file(for nameOrPath: String) -> URL {
+        ModelRegistry.builtIn(named: nameOrPath).map { directory.appendingPathComponent($0.fileName) }
+            ?? URL(fileURLWithPath: nameOrPath)
     }
 
     func load(_ nameOrPath: String) throws -> (SegmentationModel, Data) {

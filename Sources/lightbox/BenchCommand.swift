@@ -7,12 +7,30 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time the pipeline over a folder of images (use a release build).",
-        usage: "lightbox bench DIR [--runs N] [pipeline options]",
-        discussion: PipelineArguments.help
+        usage: "lightbox bench DIR [--runs N] [--workers N] [--json] [--compare [--repeat N]] [pipeline options]",
+        discussion: """
+            Prints per-stage median milliseconds, images/hour and peak RSS. With --compare, it also runs \
+            the references (scripts/bench-setup.sh installs them), interleaved, --repeat times: XNNPACK \
+            against onnxruntime on one thread on the same input tensors, and Lightbox end to end against \
+            the rembg + Pillow recipe, each end-to-end run in its own process.
+
+            """ + PipelineArguments.help
     )
 
     @Option(help: "How many times to process the whole folder")
     var runs = 1
+
+    @Option(help: "Images processed at once (default: the core count)")
+    var workers = WorkerPool.coreCount
+
+    @Flag(help: "Print the figures as one JSON object")
+    var json = false
+
+    @Flag(help: "Also measure the references and print ratios")
+    var compare = false
+
+    @Option(help: "With --compare: interleaved repetitions")
+    var `repeat` = 3
 
     @Argument(parsing: .allUnrecognized, help: "Folder of images, and pipeline options")
     var arguments: [String] = []
@@ -21,34 +39,75 @@ struct BenchCommand: ParsableCommand {
         let parsed = try PipelineArguments(arguments)
         let inputs = InputCollector().collect(parsed.paths)
         guard !inputs.isEmpty else { throw ValidationError("No images found in \(parsed.paths.joined(separator: " ")).") }
-        let processor = try Engine.fileProcessor(for: parsed.options)
-        let images = try inputs.map { try InputCollector().read($0, limit: parsed.options.limits.maxInputBytes) }
-        // Warm-up: the first inference pays for lazy initialisation.
-        _ = processor.pipeline.run(images[0], options: parsed.options, services: processor.services)
+        if compare {
+            try Comparison(folder: parsed.paths[0], inputs: inputs, options: parsed.options, workers: workers,
+                           repetitions: self.repeat, pipelineArguments: arguments).run()
+            return
+        }
+        let figures = try Throughput.measure(inputs, options: parsed.options, workers: workers, runs: runs)
+        if json {
+            print(figures.jsonLine())
+        } else {
+            print(figures.report())
+        }
+    }
+}
+
+/// One end-to-end measurement of this process: in-memory (nothing written), after a warm-up.
+struct Throughput: Codable {
+    var images: Int
+    var failures: Int
+    var backend: String
+    var workers: Int
+    var medianMilliseconds: [String: Double]
+    var stageOrder: [String]
+    var imagesPerHour: Double
+    var peakRssMb: Int
+
+    static func measure(_ inputs: [URL], options: ProcessOptions, workers: Int, runs: Int) throws -> Throughput {
+        let processor = try Engine.fileProcessor(for: options, workers: workers)
+        let images = try inputs.map { try InputCollector().read($0, limit: options.limits.maxInputBytes) }
+        let pipeline = processor.pipeline, services = processor.services
+        // Warm-up: the first inference pays for lazy initialisation, on each worker's session.
+        WorkerPool(workers: workers).run(Array(repeating: images[0], count: workers), work: {
+            _ = pipeline.run($0, options: options, services: services)
+        }, deliver: { _, _ in })
         var timings: [String: [Double]] = [:]
         var failures = 0
         let clock = ContinuousClock()
         let started = clock.now
-        for _ in 0..<runs {
-            for image in images {
-                let outcome = processor.pipeline.run(image, options: parsed.options, services: processor.services)
-                if !outcome.succeeded { failures += 1 }
-                for timing in outcome.timings { timings[timing.step, default: []].append(timing.milliseconds) }
-            }
-        }
+        let work = Array((0..<runs).map { _ in images }.joined())
+        WorkerPool(workers: workers).run(work, work: { pipeline.run($0, options: options, services: services) },
+                                         deliver: { _, outcome in
+            if !outcome.succeeded { failures += 1 }
+            for timing in outcome.timings { timings[timing.step, default: []].append(timing.milliseconds) }
+        })
         let elapsed = (clock.now - started).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        let count = images.count * runs
-        print("images: \(count) (\(failures) failed), backend: \(processor.services.segmenter.backend.name)")
-        print("median ms per stage:")
-        let order = processor.pipeline.steps.map(\.name)
-        for step in order {
-            guard let values = timings[step] else { continue }
-            print("  \(step.padding(toLength: 14, withPad: " ", startingAt: 0)) \(String(format: "%8.1f", median(values)))")
+        let order = pipeline.steps.map(\.name).filter { timings[$0] != nil }
+        return Throughput(images: work.count, failures: failures, backend: services.segmenter.backend.name,
+                          workers: workers, medianMilliseconds: timings.mapValues(median), stageOrder: order,
+                          imagesPerHour: Double(work.count) / seconds * 3600,
+                          peakRssMb: ResourceUsage.peakResidentMegabytes())
+    }
+
+    func report() -> String {
+        var lines = ["images: \(images) (\(failures) failed), backend: \(backend), workers: \(workers)",
+                     "median ms per stage:"]
+        for step in stageOrder {
+            lines.append("  \(step.padding(toLength: 14, withPad: " ", startingAt: 0)) "
+                         + String(format: "%8.1f", medianMilliseconds[step] ?? 0))
         }
-        print(String(format: "images/hour: %.0f", Double(count) / seconds * 3600))
-        print(String(format: "seconds per image: %.3f", seconds / Double(count)))
-        print("peak RSS: \(ResourceUsage.peakResidentMegabytes()) MB")
+        lines.append(String(format: "images/hour: %.0f", imagesPerHour))
+        lines.append("peak RSS: \(peakRssMb) MB")
+        return lines.joined(separator: "\n")
+    }
+
+    func jsonLine() -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = .sortedKeys
+        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
     }
 }
 

@@ -23,30 +23,37 @@ struct ProcessCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per image")
     var json = false
 
+    @Option(help: "Images processed at once, each with its own single-threaded inference session (default: the core count)")
+    var workers = WorkerPool.coreCount
+
     @Argument(parsing: .allUnrecognized, help: "Input files or folders, and pipeline options")
     var arguments: [String] = []
 
     func run() throws {
         let parsed = try PipelineArguments(arguments)
         guard !parsed.paths.isEmpty else { throw ValidationError("Name at least one input file or folder.") }
-        var options = parsed.options
+        var configured = parsed.options
         if let watermarkImage {
             guard let bytes = FileManager.default.contents(atPath: watermarkImage) else {
                 throw LightboxError(.invalidOption, "Cannot read the watermark image \(watermarkImage)")
             }
-            options.watermark.image = bytes
+            configured.watermark.image = bytes
         }
-        let processor = try Engine.fileProcessor(for: options)
+        let options = configured
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        let processor = try Engine.fileProcessor(for: options, workers: workers)
         let inputs = InputCollector().collect(parsed.paths)
         var names = UniqueNames()
+        let jobs = inputs.map { (input: $0, name: names.claim($0)) }
+        let (outputFolder, cutoutFolder) = (URL(fileURLWithPath: out), cutouts.map { URL(fileURLWithPath: $0) })
         var failures = 0
-        for input in inputs {
-            let result = processor.process(input, name: names.claim(input), options: options,
-                                           outputFolder: URL(fileURLWithPath: out),
-                                           cutoutFolder: cutouts.map { URL(fileURLWithPath: $0) })
+        WorkerPool(workers: workers).run(jobs, work: { job in
+            processor.process(job.input, name: job.name, options: options, outputFolder: outputFolder,
+                              cutoutFolder: cutoutFolder)
+        }, deliver: { _, result in
             if !result.succeeded { failures += 1 }
             report(result)
-        }
+        })
         if inputs.isEmpty { FileHandle.standardError.write(Data("no images found\n".utf8)) }
         if failures > 0 || inputs.isEmpty { throw ExitCode(1) }
     }
@@ -79,9 +86,15 @@ struct UniqueNames {
 
 /// The process-wide pieces, built once: libvips, the model.
 enum Engine {
-    static func fileProcessor(for options: ProcessOptions) throws -> FileProcessor {
+    static func fileProcessor(for options: ProcessOptions, workers: Int) throws -> FileProcessor {
         try Vips.ensureStarted()
-        let segmenter = try ModelStore.locate().segmenter(for: options)
+        // Workers already keep every core busy; libvips' own threads would only contend.
+        Vips.setConcurrency(max(1, WorkerPool.coreCount / workers))
+        let segmenter = try ModelStore.locate().segmenter(for: options, log: Engine.log)
         return FileProcessor(services: PipelineServices(segmenter: segmenter))
+    }
+
+    static func log(_ line: String) {
+        FileHandle.standardError.write(Data("lightbox: \(line)\n".utf8))
     }
 }

@@ -97,3 +97,26 @@ import Testing
         #expect(help.standardOutput.contains("--watermark-position"))
     }
 }
+
+@Suite struct WorkerTests {
+    @Test func twoWorkersWriteTheSameBytesAsOne() throws {
+        let one = try Fixtures.scratchFolder(), two = try Fixtures.scratchFolder()
+        let first = try LightboxBinary.run(["process", Fixtures.examples.path, "--out", one.path, "--workers", "1",
+                                            "--format", "jpeg,webp,png", "--json"])
+        let second = try LightboxBinary.run(["process", Fixtures.examples.path, "--out", two.path, "--workers", "2",
+                                             "--format", "jpeg,webp,png", "--json"])
+        #expect(first.status == 0 && second.status == 0)
+        let names = { (folder: URL) in
+            (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).filter { $0.contains(".") }.sorted()
+        }
+        #expect(names(one).count == 15)
+        #expect(names(one) == names(two))
+        for name in names(one) {
+            #expect(try Data(contentsOf: one.appendingPathComponent(name)) == Data(contentsOf: two.appendingPathComponent(name)), "\(name)")
+        }
+        // Reports come back in input order whatever finishes first.
+        #expect(first.jsonLines.map { $0["input"] as? String } == second.jsonLines.map { $0["input"] as? String })
+        #expect(second.jsonLines.allSatisfy { $0["backend"] as? String == "xnnpack" })
+        #expect(second.standardError.contains("on xnnpack"))
+    }
+}

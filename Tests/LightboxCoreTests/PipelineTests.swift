@@ -20,7 +20,7 @@ import Testing
         #expect(outcome.outputs.allSatisfy { $0.size == PixelSize(width: 1500, height: 1500) })
         #expect(outcome.timings.map(\.step) == ["decode", "orient", "colour", "segment", "refine-matte", "qa",
                                                 "fit", "background", "shadow", "composite", "encode"])
-        #expect(outcome.sourceFormat == .jpeg && outcome.backend == "opencv")
+        #expect(outcome.sourceFormat == .jpeg && outcome.backend == "xnnpack")
         let corner = try Pixels(decoding: outcome.outputs[0].data).pixel(10, 10)
         #expect(corner.allSatisfy { $0 >= 250 }, "white studio background")
     }

@@ -66,3 +66,50 @@ import Testing
         }
     }
 }
+
+@Suite struct BackendChoiceTests {
+    private func segmenter(_ onnx: Data, backend: BackendPreference) throws -> (Segmenter, [String]) {
+        let folder = try Fixtures.scratchFolder()
+        let path = folder.appendingPathComponent("hand-made.onnx")
+        try onnx.write(to: path)
+        var options = try ProcessOptions.resolve([("model", path.path), ("model-input-size", "15x15"),
+                                                  ("backend", backend.rawValue)])
+        options.modelOutput = SegmentationModel.OutputNormalization.none
+        var log: [String] = []
+        let segmenter = try ModelStore(directory: folder).segmenter(for: options) { log.append($0) }
+        return (segmenter, log)
+    }
+
+    @Test func mappableModelsRunOnXNNPACK() throws {
+        let (segmenter, log) = try segmenter(ONNXBuilder.everyMappedOperation(), backend: .auto)
+        #expect(segmenter.backend.name == "xnnpack")
+        #expect(log == ["segmentation: hand-made on xnnpack, 1 thread(s) per worker"])
+    }
+
+    @Test func anUnmappedOperationFallsBackToOpenCVWithAReason() throws {
+        let (segmenter, log) = try segmenter(ONNXBuilder.everyMappedOperation(extra: "LeakyRelu"), backend: .auto)
+        #expect(segmenter.backend.name == "opencv")
+        #expect(log == ["segmentation: hand-made on opencv; xnnpack cannot map it: operation LeakyRelu"])
+    }
+
+    @Test func forcingABackendIsHonoured() throws {
+        #expect(try segmenter(ONNXBuilder.everyMappedOperation(), backend: .opencv).0.backend.name == "opencv")
+        do {
+            _ = try segmenter(ONNXBuilder.everyMappedOperation(extra: "LeakyRelu"), backend: .xnnpack)
+            Issue.record("xnnpack accepted an unmapped model")
+        } catch let error as LightboxError {
+            #expect(error.code == .modelUnavailable && error.message.contains("LeakyRelu"))
+        }
+    }
+
+    @Test func aCorruptModelIsAClearError() throws {
+        let truncated = try Data(contentsOf: Fixtures.models.appendingPathComponent("u2netp.onnx")).prefix(100_000)
+        do {
+            _ = try segmenter(truncated, backend: .auto)
+            Issue.record("a truncated model loaded")
+        } catch let error as LightboxError {
+            #expect(error.code == .modelUnavailable)
+            #expect(error.message.contains("not a readable ONNX model"))
+        }
+    }
+}

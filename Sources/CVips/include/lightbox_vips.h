@@ -62,6 +62,8 @@ int lb_width(const LbImage *image);
 int lb_height(const LbImage *image);
 int lb_bands(const LbImage *image);
 int lb_format(const LbImage *image);
+// Nonzero for 3-band 8-bit sRGB with no ICC profile: pixels that need no conversion.
+int lb_is_plain_srgb(const LbImage *image);
 int lb_orientation(const LbImage *image);
 int lb_has_field(const LbImage *image, const char *name);
 
@@ -82,6 +84,11 @@ int lb_resize(LbImage *in, LbImage **out, double hscale, double vscale, LbKernel
 int lb_affine_scale(LbImage *in, LbImage **out, double hscale, double vscale,
                     double offset_x, double offset_y, int width, int height);
 int lb_crop(LbImage *in, LbImage **out, int left, int top, int width, int height);
+// Pastes sub over main at (x, y); the output has main's size.
+int lb_insert(LbImage *main, LbImage *sub, LbImage **out, int x, int y);
+// Box-average shrink by an integer factor, and nearest-neighbour zoom by one.
+int lb_shrink(LbImage *in, LbImage **out, int factor);
+int lb_zoom(LbImage *in, LbImage **out, int factor);
 int lb_embed(LbImage *in, LbImage **out, int x, int y, int width, int height,
              LbExtend extend, const double *background, int n);
 
@@ -103,6 +110,8 @@ int lb_sqrt(LbImage *in, LbImage **out);
 int lb_bandmean(LbImage *in, LbImage **out);
 int lb_relational_const(LbImage *in, LbImage **out, LbRelation relation, double value);
 int lb_ifthenelse(LbImage *condition, LbImage *then_image, LbImage *else_image, LbImage **out);
+// Per pixel then·c/255 + else·(1 − c/255), with c the 8-bit condition: alpha blending.
+int lb_blend(LbImage *condition, LbImage *then_image, LbImage *else_image, LbImage **out);
 int lb_min(LbImage *in, double *out);
 int lb_max(LbImage *in, double *out);
 int lb_avg(LbImage *in, double *out);
@@ -115,6 +124,8 @@ int lb_project(LbImage *in, LbImage **columns, LbImage **rows);
 
 // Creation and compositing.
 int lb_black(LbImage **out, int width, int height, int bands);
+// A constant image the size and type of like, every pixel `values` (one per band).
+int lb_constant(LbImage *like, LbImage **out, const double *values, int n);
 int lb_xyz(LbImage **out, int width, int height);
 int lb_text(LbImage **out, const char *text, const char *font, int dpi);
 int lb_composite_over(LbImage *base, LbImage *overlay, LbImage **out, int x, int y);

@@ -112,6 +112,17 @@ extension VipsImage {
         return try scaled.embedded(in: size, at: (0, 0), fill: .copyEdge)
     }
 
+    /// This image with `image` pasted at `origin`.
+    public func inserting(_ image: VipsImage, at origin: (x: Int, y: Int)) throws -> VipsImage {
+        try make { lb_insert($0, image.pointer, $1, Int32(origin.x), Int32(origin.y)) }
+    }
+
+    /// Averages `factor`×`factor` blocks: the cheapest way down, for statistics.
+    public func shrunk(by factor: Int) throws -> VipsImage { try make { lb_shrink($0, $1, Int32(factor)) } }
+
+    /// Repeats each pixel `factor`×`factor` times: the cheapest way back up, for smooth layers.
+    public func zoomed(by factor: Int) throws -> VipsImage { try make { lb_zoom($0, $1, Int32(factor)) } }
+
     public func cropped(to rect: PixelRect) throws -> VipsImage {
         try make { lb_crop($0, $1, Int32(rect.x), Int32(rect.y), Int32(rect.width), Int32(rect.height)) }
     }
@@ -170,6 +181,11 @@ extension VipsImage {
         try make { lb_ifthenelse($0, then.pointer, otherwise.pointer, $1) }
     }
 
+    /// Alpha blending with self as 8-bit alpha: `over` where 255, `under` where 0.
+    public func blend(_ over: VipsImage, over under: VipsImage) throws -> VipsImage {
+        try make { lb_blend($0, over.pointer, under.pointer, $1) }
+    }
+
     public func minimum() throws -> Double { try statistic(lb_min) }
     public func maximum() throws -> Double { try statistic(lb_max) }
     public func average() throws -> Double { try statistic(lb_avg) }
@@ -216,9 +232,10 @@ extension VipsImage {
         try make { lb_text($0, text, font, Int32(dpi)) }
     }
 
-    /// A solid 8-bit image of `colour` (one value per band).
+    /// A solid 8-bit image of `colour` (one value per band), as cheap to read as a memset.
     public static func solid(_ size: PixelSize, colour: [Double]) throws -> VipsImage {
-        try black(size, bands: colour.count).linear(Array(repeating: 1, count: colour.count), colour, uchar: true)
+        let like = try black(size, bands: colour.count).cast(.uchar)
+        return try like.make { lb_constant($0, $1, colour, Int32(colour.count)) }
     }
 
     public func composited(over base: VipsImage, at origin: (x: Int, y: Int)) throws -> VipsImage {

@@ -21,6 +21,8 @@ public final class VipsImage: @unchecked Sendable {
 
     public func hasField(_ name: String) -> Bool { lb_has_field(pointer, name) != 0 }
     public var hasICCProfile: Bool { hasField("icc-profile-data") }
+    /// 3-band 8-bit sRGB without a profile: nothing to convert.
+    public var isPlainSRGB: Bool { lb_is_plain_srgb(pointer) != 0 }
 
     /// Runs one libvips call that produces an image.
     static func make(_ call: (UnsafeMutablePointer<OpaquePointer?>) -> Int32) throws -> VipsImage {

@@ -14,23 +14,26 @@ struct GuidedUpsampler {
     /// in `window` (mask pixels), which `image` shows.
     func upsample(_ mask: VipsImage, window: (x: Double, y: Double, width: Double, height: Double),
                   guidedBy image: VipsImage) throws -> VipsImage {
-        let scale = min(1, guidePixelsPerMaskPixel * window.width / Double(image.width))
-        let guideSize = PixelSize(width: max(1, Int((Double(image.width) * scale).rounded())),
-                                  height: max(1, Int((Double(image.height) * scale).rounded())))
-        let radius = max(1, Int((radiusInMaskPixels * Double(guideSize.width) / window.width).rounded()))
-        let guide = try image.resampled(to: guideSize, kernel: .linear).linear(1.0 / 255, 0).materialized()
-        let target = try mask.scaledBilinear(window: window, to: guideSize).materialized()
+        // The guide is the image shrunk by a whole factor, so that box-averaging suffices.
+        let wanted = guidePixelsPerMaskPixel * window.width / Double(image.width)
+        let factor = max(1, Int((1 / wanted).rounded(.down)))
+        let guide = try (factor > 1 ? image.shrunk(by: factor) : image).linear(1.0 / 255, 0).materialized()
+        // The part of the image (and so of the mask) the guide covers.
+        let covered = (width: Double(guide.width * factor), height: Double(guide.height * factor))
+        let maskWindow = (window.x, window.y, window.width * covered.width / Double(image.width),
+                          window.height * covered.height / Double(image.height))
+        let target = try mask.scaledBilinear(window: maskWindow, to: guide.size)
+        let radius = max(1, Int((radiusInMaskPixels * Double(guide.width) / maskWindow.2).rounded()))
         let coefficients = try self.coefficients(guide: guide, target: target, radius: radius)
+        let scaled = try coefficients.scaledBilinear(window: (0, 0, Double(image.width) / Double(factor),
+                                                              Double(image.height) / Double(factor)), to: image.size)
         let full = try image.linear(1.0 / 255, 0)
-        let slopes = try coefficients.bands(0, count: 3).scaledBilinear(to: image.size)
-        let offset = try coefficients.bands(3).scaledBilinear(to: image.size)
-        return try (slopes * full).bandMean().linear(3, 0) + offset
+        return try (scaled.bands(0, count: 3) * full).bandMean().linear(3, 0) + scaled.bands(3)
     }
 
     /// Box-filtered per-pixel linear model `q = a·I + b`, as 4 bands: a (3) and b.
-    /// libvips does the box filters; the per-pixel products and 3×3 solves run here, on the
-    /// small guide (tens of thousands of pixels): libvips has no per-pixel matrix solve, and
-    /// composing one from ~60 operations cost 80 ms against a few here.
+    /// This runs on the small guide (tens of thousands of pixels): libvips has no per-pixel
+    /// matrix solve, and composing one from ~60 operations cost 80 ms against a few here.
     private func coefficients(guide: VipsImage, target: VipsImage, radius: Int) throws -> VipsImage {
         let size = guide.size
         let colour = try guide.cast(.float).pixels(as: Float.self)
@@ -44,8 +47,8 @@ struct GuidedUpsampler {
             (moments[base + 7], moments[base + 8], moments[base + 9]) = (g * g, g * b, b * b)
             (moments[base + 10], moments[base + 11], moments[base + 12]) = (r * p, g * p, b * p)
         }
-        let means = try VipsImage.fromPixels(moments, size: size, bands: 13, format: .float)
-            .boxFiltered(radius: radius).pixels(as: Float.self)
+        BoxFilter.apply(&moments, width: size.width, height: size.height, bands: 13, radius: radius)
+        let means = moments
         let e = Float(epsilon)
         var model = [Float](repeating: 0, count: size.pixelCount * 4)
         for pixel in 0..<size.pixelCount {
@@ -66,7 +69,7 @@ struct GuidedUpsampler {
             model[pixel * 4 + 2] = ab
             model[pixel * 4 + 3] = mp - ar * mr - ag * mg - ab * mb
         }
+        BoxFilter.apply(&model, width: size.width, height: size.height, bands: 4, radius: radius)
         return try VipsImage.fromPixels(model, size: size, bands: 4, format: .float)
-            .boxFiltered(radius: radius).materialized()
     }
 }

@@ -10,6 +10,7 @@ public struct ProcessOptions: Sendable {
     public var modelStd = Spec.modelStd.defaultValue
     public var modelOutput = Spec.modelOutput.defaultValue
     public var threads = Spec.threads.defaultValue
+    public var backend = Spec.backend.defaultValue
     public var matte = MatteOptions()
     public var qa = QAThresholds()
     public var canvas = Spec.size.defaultValue
@@ -79,6 +80,7 @@ public struct WatermarkOptions: Sendable {
 public struct EncodeQuality: Sendable {
     public var jpeg = ProcessOptions.Spec.jpegQuality.defaultValue
     public var webp = ProcessOptions.Spec.webpQuality.defaultValue
+    public var webpEffort = ProcessOptions.Spec.webpEffort.defaultValue
     public var avif = ProcessOptions.Spec.avifQuality.defaultValue
     public var avifEffort = ProcessOptions.Spec.avifEffort.defaultValue
     public init() {}
@@ -107,9 +109,10 @@ extension ProcessOptions {
             help: "How a model's raw output becomes a 0...1 mask", describe: { $0?.rawValue ?? "the model's own" }) {
             SegmentationModel.OutputNormalization(rawValue: $0.lowercased())
         }
-        public static let threads = OptionSpec<Int>(name: "threads", expected: "integer between 1 and 64",
-            default: ProcessInfo.processInfo.activeProcessorCount, help: "Inference threads",
-            describe: { _ in "the core count" }) { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } }
+        public static let threads = OptionSpec.integer("threads", 1...64, default: 1,
+            help: "Inference threads per worker: one per worker is fastest when every core has a worker")
+        public static let backend = OptionSpec.choice("backend", default: BackendPreference.auto,
+            help: "Inference engine: xnnpack when it can map the model (auto), or force one")
         public static let clutter = OptionSpec.number("clutter-threshold", 0...1, default: 0.3,
             help: "Drop separate blobs smaller than this fraction of the largest one")
         public static let decontaminate = OptionSpec.flag("decontaminate", default: true,
@@ -158,6 +161,8 @@ extension ProcessOptions {
         }
         public static let jpegQuality = OptionSpec.integer("jpeg-quality", 1...100, default: 88, help: "JPEG quality")
         public static let webpQuality = OptionSpec.integer("webp-quality", 1...100, default: 80, help: "WebP quality")
+        public static let webpEffort = OptionSpec.integer("webp-effort", 0...6, default: 2,
+            help: "WebP encoder effort: 2 is 2.4x faster than 4 for files about 9% larger")
         public static let avifQuality = OptionSpec.integer("avif-quality", 1...100, default: 50, help: "AVIF quality")
         public static let avifEffort = OptionSpec.integer("avif-effort", 0...9, default: 2,
             help: "AVIF encoder effort: higher is smaller and slower")
@@ -172,6 +177,7 @@ extension ProcessOptions {
         OptionBinding(Spec.format, \.formats),
         OptionBinding(Spec.jpegQuality, \.quality.jpeg),
         OptionBinding(Spec.webpQuality, \.quality.webp),
+        OptionBinding(Spec.webpEffort, \.quality.webpEffort),
         OptionBinding(Spec.avifQuality, \.quality.avif),
         OptionBinding(Spec.avifEffort, \.quality.avifEffort),
         OptionBinding(Spec.watermark, \.watermark.text),
@@ -194,6 +200,7 @@ extension ProcessOptions {
         OptionBinding(Spec.modelStd, scope: .process, \.modelStd),
         OptionBinding(Spec.modelOutput, scope: .process, \.modelOutput),
         OptionBinding(Spec.threads, scope: .process, \.threads),
+        OptionBinding(Spec.backend, scope: .process, \.backend),
     ])
 
     /// Validates raw name/value pairs into options: the one entry point for every adapter.

@@ -19,3 +19,10 @@ public struct ModelTensor: Sendable {
         self.size = size
     }
 }
+
+public enum BackendPreference: String, Sendable, CaseIterable {
+    /// XNNPACK when the model maps onto it, otherwise OpenCV.
+    case auto
+    case xnnpack
+    case opencv
+}

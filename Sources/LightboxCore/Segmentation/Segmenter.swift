@@ -20,7 +20,7 @@ public struct Segmenter: Sendable {
     }
 
     /// Resizes to the model's input (aspect not kept, as the model was trained) and normalises.
-    func tensor(from image: VipsImage) throws -> ModelTensor {
+    public func tensor(from image: VipsImage) throws -> ModelTensor {
         let resized = switch model.inputResampling {
         case .bilinear: try image.scaledBilinear(to: model.inputSize)
         case .lanczos: try image.resampled(to: model.inputSize)

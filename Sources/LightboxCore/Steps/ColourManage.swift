@@ -7,6 +7,8 @@ public struct ColourManage: PipelineStep {
 
     public func run(_ context: inout PipelineContext) throws {
         let image = try context.required(context.image, "decoded image")
+        // Decode already holds these pixels in memory; a second copy would only cost memory.
+        if image.isPlainSRGB { return }
         var converted: VipsImage
         if image.hasICCProfile {
             do {
@@ -23,7 +25,7 @@ public struct ColourManage: PipelineStep {
             converted = try converted.composited(over: .solid(converted.size, colour: [255, 255, 255]), at: (0, 0))
                 .cast(.uchar)
         }
-        // Every later step reads these pixels, several times: compute them once.
+        // Later steps read these pixels more than once: convert them once.
         context.image = try converted.bands(0, count: 3).tagged(.srgb).materialized()
     }
 }

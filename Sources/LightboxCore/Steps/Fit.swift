@@ -17,11 +17,13 @@ public struct Fit: PipelineStep {
         let options = context.options
         let layout = Self.layout(product: bounds.size, canvas: options.canvas,
                                  marginPercent: options.marginPercent, alignment: options.alignment)
-        // Resample premultiplied, so transparent pixels lend no colour to the edge.
-        let scaled = try colour.joined(with: matte).cropped(to: bounds)
-            .premultiplied().resampled(to: layout.size).unpremultiplied()
-            .cast(.uchar).tagged(.srgb).materialized()
-        context.product = PlacedProduct(image: scaled, frame: layout)
+        let product = try colour.joined(with: matte).cropped(to: bounds)
+        // Transparent pixels must lend no colour to the edge. Decontamination already filled
+        // them with the product's colour; otherwise resample premultiplied (three float passes more).
+        let scaled = context.options.matte.decontaminate
+            ? try product.resampled(to: layout.size)
+            : try product.premultiplied().resampled(to: layout.size).unpremultiplied().cast(.uchar)
+        context.product = PlacedProduct(image: try scaled.tagged(.srgb).materialized(), frame: layout)
     }
 
     /// The tight box around matte values above `boundsThreshold`, or nil when there are none.

@@ -11,13 +11,14 @@ public struct Shadow: PipelineStep {
         let canvas = try context.required(context.canvas, "canvas")
         let product = try context.required(context.product, "placed product")
         guard let style = context.options.shadow.style else { return }
-        let alpha = try style.alpha(for: product, canvas: canvas.size)
+        guard let (alpha, area) = try style.alpha(for: product, canvas: canvas.size) else { return }
         // A black shadow: darken an opaque canvas, or become the alpha of a transparent one.
+        let under = try canvas.cropped(to: area)
         let shaded = canvas.bands == 3
-            ? try (canvas * alpha.linear(-1.0 / 255, 1)).cast(.uchar)
-            : try canvas.bands(0, count: 3).joined(with: alpha)
+            ? try (under * alpha.linear(-1.0 / 255, 1)).cast(.uchar)
+            : try under.bands(0, count: 3).joined(with: alpha)
         // Left lazy: Composite computes background, shadow and product in one pass.
-        context.canvas = try shaded.tagged(.srgb)
+        context.canvas = try canvas.inserting(shaded.tagged(.srgb), at: (area.x, area.y))
     }
 }
 
@@ -53,8 +54,9 @@ public struct ShadowStyle: Sendable, Equatable {
     public var opacity: Double
     public var footprint: Footprint?
 
-    /// The shadow's 8-bit alpha at canvas size.
-    func alpha(for product: PlacedProduct, canvas: PixelSize) throws -> VipsImage {
+    /// The shadow's 8-bit alpha over the part of the canvas it touches, or nil when it
+    /// falls outside the canvas.
+    func alpha(for product: PlacedProduct, canvas: PixelSize) throws -> (VipsImage, PixelRect)? {
         let frame = product.frame, height = Double(frame.height)
         var size = frame.size
         var origin = (x: Double(frame.x) + offsetX * height, y: Double(frame.y) + offsetY * height)
@@ -63,16 +65,21 @@ public struct ShadowStyle: Sendable, Equatable {
                              height: max(1, Int(height * footprint.heightFraction)))
             origin = (Double(frame.x + (frame.width - size.width) / 2), Double(frame.y + frame.height) + footprint.gap * height)
         }
+        let sigma = max(blur * height, 0.5), reach = Int((3 * sigma).rounded(.up))
+        let left = max(0, Int(origin.x) - reach), top = max(0, Int(origin.y) - reach)
+        let right = min(canvas.width, Int(origin.x) + size.width + reach)
+        let bottom = min(canvas.height, Int(origin.y) + size.height + reach)
+        guard right > left, bottom > top else { return nil }
+        let area = PixelRect(x: left, y: top, width: right - left, height: bottom - top)
         // A wide blur runs on a shrunken copy: a shadow has no detail to lose.
-        let sigma = max(blur * height, 0.5), sharpest = 4.0
-        let shrink = max(1, sigma / sharpest)
+        let sharpest = 4.0, shrink = max(1, sigma / sharpest)
         let small = { (length: Int) in max(1, Int((Double(length) / shrink).rounded())) }
         let silhouette = try product.image.bands(3)
             .resampled(to: PixelSize(width: small(size.width), height: small(size.height)))
-            .embedded(in: PixelSize(width: small(canvas.width), height: small(canvas.height)),
-                      at: (Int((origin.x / shrink).rounded()), Int((origin.y / shrink).rounded())))
+            .embedded(in: PixelSize(width: small(area.width), height: small(area.height)),
+                      at: (Int(((origin.x - Double(left)) / shrink).rounded()), Int(((origin.y - Double(top)) / shrink).rounded())))
         // Materialized: upsampling reads overlapping windows, which would redo the blur.
         let blurred = try silhouette.gaussianBlurred(sigma: sigma / shrink).linear(opacity, 0, uchar: true).materialized()
-        return shrink > 1 ? try blurred.scaledBilinear(to: canvas) : blurred
+        return (shrink > 1 ? try blurred.scaledBilinear(to: area.size) : blurred, area)
     }
 }

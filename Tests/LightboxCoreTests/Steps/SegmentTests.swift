@@ -9,7 +9,7 @@ import Testing
         let context = try TestEngine.context(through: "segment", input: Fixtures.data("mug-wood.jpg"))
         let mask = try #require(context.mask)
         #expect(mask.image.size == PixelSize(width: 320, height: 320))
-        #expect(mask.backend == "opencv")
+        #expect(mask.backend == "xnnpack")
         #expect(mask.rawPeak > 0.5)
         #expect(try mask.image.minimum() == 0)
         #expect(abs(try mask.image.maximum() - 1) < 1e-5, "min-max normalised")

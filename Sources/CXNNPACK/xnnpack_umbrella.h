@@ -1,0 +1,2 @@
+#include <xnnpack.h>
+#include <pthreadpool.h>

@@ -1,0 +1,234 @@
+import Foundation
+
+/// A `StaticGraph` as a sequence of XNNPACK operators over NHWC tensors in one planned
+/// arena. This XNNPACK has no concatenate, so a concatenation becomes one buffer that the
+/// convolution reads whole. The part produced last is written straight into its channel
+/// slice (with a pixel stride); earlier parts, skip connections kept alive for a long
+/// time, are copied in just before, so the wide buffer lives briefly. A part an addition
+/// touches is always copied, since addition takes no strides.
+/// Weights are repacked OIHW → OHWI once; every session reads them.
+struct XNNPACKPlan: Sendable {
+    /// A block of the arena.
+    struct Buffer: Sendable {
+        var count: Int
+        var offset = 0
+    }
+
+    /// A tensor: `channels` channels starting at `channelOffset` in each `pixelStride`-wide pixel of a buffer.
+    struct View: Sendable {
+        var buffer: Int
+        /// NHWC.
+        var shape: [Int]
+        var channelOffset = 0
+        var pixelStride: Int
+
+        var channels: Int { shape[3] }
+        var pixels: Int { shape[0] * shape[1] * shape[2] }
+        var isDense: Bool { pixelStride == channels }
+    }
+
+    struct Convolution: Sendable {
+        var padding: StaticGraph.Padding
+        var kernel: (height: Int, width: Int)
+        var strides: (height: Int, width: Int)
+        var dilations: (height: Int, width: Int)
+        var groups: Int
+        var groupInputChannels: Int
+        var groupOutputChannels: Int
+        /// OHWI.
+        var weights: [Float]
+        var bias: [Float]
+        var lowest: Float
+    }
+
+    enum Step: Sendable {
+        case convolution(Convolution, input: Int, output: Int)
+        case maxPool(StaticGraph.MaxPool, input: Int, output: Int)
+        case resizeBilinear(alignment: StaticGraph.ResizeAlignment, input: Int, output: Int)
+        case add(Int, Int, output: Int, lowest: Float)
+        case sigmoid(input: Int, output: Int)
+        /// ReLU, or with `lowest` −∞ a strided copy.
+        case clamp(input: Int, output: Int, lowest: Float)
+
+        var inputs: [Int] {
+            switch self {
+            case .convolution(_, let input, _), .maxPool(_, let input, _), .resizeBilinear(_, let input, _),
+                 .sigmoid(let input, _), .clamp(let input, _, _): [input]
+            case .add(let a, let b, _, _): [a, b]
+            }
+        }
+
+        var output: Int {
+            switch self {
+            case .convolution(_, _, let output), .maxPool(_, _, let output), .resizeBilinear(_, _, let output),
+                 .add(_, _, let output, _), .sigmoid(_, let output), .clamp(_, let output, _): output
+            }
+        }
+    }
+
+    /// XNNPACK kernels may read a little past the end of a tensor.
+    static let slack = 16
+
+    var buffers: [Buffer] = []
+    var views: [View] = []
+    var steps: [Step] = []
+    var input = 0
+    var output = 0
+    /// Floats in the arena.
+    var arenaSize = 0
+
+    init(graph: StaticGraph) throws {
+        var table = ViewTable(shapes: graph.shapes)
+        try table.placeConcatenations(graph)
+        var steps: [Step] = []
+        input = try table.view(graph.input)
+        for layer in graph.layers {
+            switch layer {
+            case .convolution(let convolution):
+                steps += try Self.steps(for: convolution, table: &table)
+            case .maxPool(let pool):
+                steps.append(.maxPool(pool, input: try table.view(pool.input), output: try table.view(pool.output)))
+            case .resizeBilinear(let input, let output, _, _, let alignment):
+                steps.append(.resizeBilinear(alignment: alignment, input: try table.view(input),
+                                             output: try table.view(output)))
+            case .add(let a, let b, let output, let relu):
+                steps.append(.add(try table.view(a), try table.view(b), output: try table.view(output),
+                                  lowest: relu ? 0 : -.infinity))
+            case .sigmoid(let input, let output):
+                steps.append(.sigmoid(input: try table.view(input), output: try table.view(output)))
+            case .relu(let input, let output):
+                steps.append(.clamp(input: try table.view(input), output: try table.view(output), lowest: 0))
+            }
+        }
+        output = try table.view(graph.output)
+        buffers = table.buffers
+        views = table.views
+        self.steps = steps
+        planArena()
+    }
+
+    /// Views by ONNX name, and the buffers behind them.
+    private struct ViewTable {
+        let shapes: [String: [Int]]
+        var buffers: [Buffer] = []
+        var views: [View] = []
+        var names: [String: Int] = [:]
+        /// A concatenation's buffer view, by its parts' names.
+        var concatenations: [[String]: Int] = [:]
+        /// Parts that must be copied into their concatenation's slice: (part, slice view).
+        var copies: [[String]: [(part: String, slice: Int)]] = [:]
+
+        func nhwc(_ name: String) throws -> [Int] {
+            guard let shape = shapes[name] else { throw ONNXError.unsupported("no shape for \(name)") }
+            return [shape[0], shape[2], shape[3], shape[1]]
+        }
+
+        /// The view of `name`, a dense buffer of its own unless a concatenation placed it.
+        mutating func view(_ name: String) throws -> Int {
+            if let index = names[name] { return index }
+            let shape = try nhwc(name)
+            buffers.append(Buffer(count: shape.reduce(1, *)))
+            views.append(View(buffer: buffers.count - 1, shape: shape, pixelStride: shape[3]))
+            names[name] = views.count - 1
+            return views.count - 1
+        }
+
+        /// Gives each concatenation a buffer and writes its parts straight into their slices
+        /// where the operations around them accept strides.
+        mutating func placeConcatenations(_ graph: StaticGraph) throws {
+            var touchedByAdd: Set<String> = [graph.input, graph.output]
+            var producedAt: [String: Int] = [:]
+            for (index, layer) in graph.layers.enumerated() {
+                if case .add(let a, let b, let output, _) = layer { touchedByAdd.formUnion([a, b, output]) }
+                producedAt[layer.output] = index
+            }
+            for layer in graph.layers {
+                guard case .convolution(let convolution) = layer, convolution.inputs.count > 1 else { continue }
+                let parts = convolution.inputs.map(\.name)
+                guard concatenations[parts] == nil else { continue }
+                var shape = try nhwc(parts[0])
+                shape[3] = convolution.inputChannels
+                buffers.append(Buffer(count: shape.reduce(1, *)))
+                let buffer = buffers.count - 1
+                views.append(View(buffer: buffer, shape: shape, pixelStride: shape[3]))
+                concatenations[parts] = views.count - 1
+                let latest = parts.compactMap { producedAt[$0] }.max()
+                var offset = 0
+                for part in convolution.inputs {
+                    var sliceShape = shape
+                    sliceShape[3] = part.channels
+                    let slice = View(buffer: buffer, shape: sliceShape, channelOffset: offset, pixelStride: shape[3])
+                    offset += part.channels
+                    views.append(slice)
+                    if names[part.name] == nil && !touchedByAdd.contains(part.name) && producedAt[part.name] == latest {
+                        names[part.name] = views.count - 1
+                    } else {
+                        copies[parts, default: []].append((part.name, views.count - 1))
+                    }
+                }
+            }
+        }
+    }
+
+    /// One convolution over its input, or over its concatenation's buffer after copying in
+    /// the parts that could not be written in place.
+    private static func steps(for convolution: StaticGraph.Convolution, table: inout ViewTable) throws -> [Step] {
+        var steps: [Step] = []
+        let input: Int
+        if convolution.inputs.count > 1 {
+            let parts = convolution.inputs.map(\.name)
+            for copy in table.copies.removeValue(forKey: parts) ?? [] {
+                steps.append(.clamp(input: try table.view(copy.part), output: copy.slice, lowest: -.infinity))
+            }
+            input = table.concatenations[parts]!
+        } else {
+            input = try table.view(convolution.inputs[0].name)
+        }
+        steps.append(.convolution(lower(convolution), input: input, output: try table.view(convolution.output)))
+        return steps
+    }
+
+    /// `convolution` with OHWI weights.
+    private static func lower(_ convolution: StaticGraph.Convolution) -> Convolution {
+        let (kh, kw) = convolution.kernel
+        let groups = convolution.groups
+        let groupInput = convolution.inputChannels / groups, outputs = convolution.outputChannels
+        var repacked = [Float](repeating: 0, count: outputs * kh * kw * groupInput)
+        for o in 0..<outputs {
+            for y in 0..<kh {
+                for x in 0..<kw {
+                    for i in 0..<groupInput {
+                        repacked[((o * kh + y) * kw + x) * groupInput + i] =
+                            convolution.weights[((o * groupInput + i) * kh + y) * kw + x]
+                    }
+                }
+            }
+        }
+        return Convolution(padding: convolution.padding, kernel: convolution.kernel, strides: convolution.strides,
+                           dilations: convolution.dilations, groups: groups, groupInputChannels: groupInput,
+                           groupOutputChannels: outputs / groups, weights: repacked, bias: convolution.bias,
+                           lowest: convolution.relu ? 0 : -.infinity)
+    }
+
+    /// A buffer lives from the first step that writes any view of it to the last step that
+    /// reads one; the network's input and output live throughout.
+    private mutating func planArena() {
+        var first = [Int?](repeating: nil, count: buffers.count)
+        var last = [Int](repeating: 0, count: buffers.count)
+        for (index, step) in steps.enumerated() {
+            let written = views[step.output].buffer
+            first[written] = first[written] ?? index
+            last[written] = max(last[written], index)
+            for input in step.inputs { last[views[input].buffer] = max(last[views[input].buffer], index) }
+        }
+        first[views[input].buffer] = 0
+        last[views[output].buffer] = steps.count
+        let requests = buffers.indices.map { index in
+            let start = first[index] ?? 0
+            return ArenaPlanner.Request(size: buffers[index].count + Self.slack, lifetime: start...max(start, last[index]))
+        }
+        let (offsets, size) = ArenaPlanner.place(requests)
+        for index in buffers.indices { buffers[index].offset = offsets[index] }
+        arenaSize = size + Self.slack
+    }
+}
