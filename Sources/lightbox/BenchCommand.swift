@@ -60,6 +60,7 @@ struct Throughput: Codable {
     var backend: String
     var workers: Int
     var medianMilliseconds: [String: Double]
+    var meanMilliseconds: [String: Double]
     var stageOrder: [String]
     var imagesPerHour: Double
     var peakRssMb: Int
@@ -86,17 +87,18 @@ struct Throughput: Codable {
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         let order = pipeline.steps.map(\.name).filter { timings[$0] != nil }
         return Throughput(images: work.count, failures: failures, backend: services.segmenter.backend.name,
-                          workers: workers, medianMilliseconds: timings.mapValues(median), stageOrder: order,
+                          workers: workers, medianMilliseconds: timings.mapValues(median),
+                          meanMilliseconds: timings.mapValues { $0.reduce(0, +) / Double($0.count) }, stageOrder: order,
                           imagesPerHour: Double(work.count) / seconds * 3600,
                           peakRssMb: ResourceUsage.peakResidentMegabytes())
     }
 
     func report() -> String {
         var lines = ["images: \(images) (\(failures) failed), backend: \(backend), workers: \(workers)",
-                     "median ms per stage:"]
+                     "ms per stage      median      mean"]
         for step in stageOrder {
             lines.append("  \(step.padding(toLength: 14, withPad: " ", startingAt: 0)) "
-                         + String(format: "%8.1f", medianMilliseconds[step] ?? 0))
+                         + String(format: "%8.1f  %8.1f", medianMilliseconds[step] ?? 0, meanMilliseconds[step] ?? 0))
         }
         lines.append(String(format: "images/hour: %.0f", imagesPerHour))
         lines.append("peak RSS: \(peakRssMb) MB")

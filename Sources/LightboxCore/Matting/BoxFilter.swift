@@ -4,35 +4,56 @@
 /// convolution cost 40–50 ms an image against a few here.
 enum BoxFilter {
     static func apply(_ values: inout [Float], width: Int, height: Int, bands: Int, radius: Int) {
-        var scratch = [Float](repeating: 0, count: values.count)
-        pass(from: values, to: &scratch, count: width, lines: height, step: bands, lineStride: width * bands,
-             bands: bands, radius: radius)
-        pass(from: scratch, to: &values, count: height, lines: width, step: width * bands, lineStride: bands,
-             bands: bands, radius: radius)
+        rows(&values, width: width, height: height, bands: bands, radius: radius)
+        columns(&values, width: width, height: height, bands: bands, radius: radius)
     }
 
-    /// One direction: for each of `lines` lines of `count` samples `step` apart.
-    private static func pass(from source: [Float], to target: inout [Float], count: Int, lines: Int, step: Int,
-                             lineStride: Int, bands: Int, radius: Int) {
-        source.withUnsafeBufferPointer { input in
-            target.withUnsafeMutableBufferPointer { output in
-                var sums = [Double](repeating: 0, count: bands)
-                for line in 0..<lines {
-                    let base = line * lineStride
+    /// Along each row: one running sum per band.
+    private static func rows(_ values: inout [Float], width: Int, height: Int, bands: Int, radius: Int) {
+        var line = [Float](repeating: 0, count: width * bands)
+        var sums = [Double](repeating: 0, count: bands)
+        values.withUnsafeMutableBufferPointer { image in
+            line.withUnsafeMutableBufferPointer { copy in
+                for y in 0..<height {
+                    let row = y * width * bands
+                    for index in 0..<width * bands { copy[index] = image[row + index] }
                     for band in 0..<bands { sums[band] = 0 }
-                    // Prime the window [0, radius].
-                    for index in 0..<min(count, radius + 1) {
-                        for band in 0..<bands { sums[band] += Double(input[base + index * step + band]) }
+                    for x in 0..<min(width, radius + 1) {
+                        for band in 0..<bands { sums[band] += Double(copy[x * bands + band]) }
                     }
-                    for index in 0..<count {
-                        let low = max(0, index - radius), high = min(count - 1, index + radius)
-                        let scale = 1 / Double(high - low + 1)
-                        for band in 0..<bands { output[base + index * step + band] = Float(sums[band] * scale) }
-                        let entering = index + radius + 1, leaving = index - radius
+                    for x in 0..<width {
+                        let scale = 1 / Double(min(width - 1, x + radius) - max(0, x - radius) + 1)
+                        let entering = x + radius + 1, leaving = x - radius
                         for band in 0..<bands {
-                            if entering < count { sums[band] += Double(input[base + entering * step + band]) }
-                            if leaving >= 0 { sums[band] -= Double(input[base + leaving * step + band]) }
+                            image[row + x * bands + band] = Float(sums[band] * scale)
+                            if entering < width { sums[band] += Double(copy[entering * bands + band]) }
+                            if leaving >= 0 { sums[band] -= Double(copy[leaving * bands + band]) }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Down the columns: whole rows at a time, so every access is sequential.
+    private static func columns(_ values: inout [Float], width: Int, height: Int, bands: Int, radius: Int) {
+        let stride = width * bands
+        let source = values
+        var sums = [Double](repeating: 0, count: stride)
+        source.withUnsafeBufferPointer { input in
+            values.withUnsafeMutableBufferPointer { output in
+                for y in 0..<min(height, radius + 1) {
+                    for index in 0..<stride { sums[index] += Double(input[y * stride + index]) }
+                }
+                for y in 0..<height {
+                    let scale = 1 / Double(min(height - 1, y + radius) - max(0, y - radius) + 1)
+                    for index in 0..<stride { output[y * stride + index] = Float(sums[index] * scale) }
+                    let entering = y + radius + 1, leaving = y - radius
+                    if entering < height {
+                        for index in 0..<stride { sums[index] += Double(input[entering * stride + index]) }
+                    }
+                    if leaving >= 0 {
+                        for index in 0..<stride { sums[index] -= Double(input[leaving * stride + index]) }
                     }
                 }
             }

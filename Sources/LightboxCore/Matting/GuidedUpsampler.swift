@@ -4,7 +4,7 @@
 /// ("fast guided filter").
 struct GuidedUpsampler {
     /// Guide resolution, in guide pixels per mask pixel.
-    var guidePixelsPerMaskPixel = 2.0
+    var guidePixelsPerMaskPixel = 1.5
     /// Window radius, in pixels of the low-resolution mask.
     var radiusInMaskPixels = 4.0
     /// Regularisation: larger values smooth more and follow image edges less.
