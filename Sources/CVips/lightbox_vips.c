@@ -59,19 +59,21 @@ int lb_has_field(const LbImage *image, const char *name) {
 int lb_load(const void *buffer, size_t length, LbLoader loader, int shrink, LbImage **out) {
     void *bytes = (void *)buffer;
     VipsFailOn fail = VIPS_FAIL_ON_ERROR;
+    /* Streamed straight into the caller's memory image, instead of into a loader's buffer first. */
+    VipsAccess access = VIPS_ACCESS_SEQUENTIAL;
     switch (loader) {
     case LB_LOADER_JPEG:
         return vips_jpegload_buffer(bytes, length, OUT(out), "shrink", shrink > 0 ? shrink : 1,
-                                    "fail_on", fail, NULL);
+                                    "fail_on", fail, "access", access, NULL);
     case LB_LOADER_PNG:
-        return vips_pngload_buffer(bytes, length, OUT(out), "fail_on", fail, NULL);
+        return vips_pngload_buffer(bytes, length, OUT(out), "fail_on", fail, "access", access, NULL);
     case LB_LOADER_WEBP:
         return vips_webpload_buffer(bytes, length, OUT(out), "scale", 1.0 / (shrink > 0 ? shrink : 1),
-                                    "fail_on", fail, NULL);
+                                    "fail_on", fail, "access", access, NULL);
     case LB_LOADER_HEIF:
-        return vips_heifload_buffer(bytes, length, OUT(out), "fail_on", fail, NULL);
+        return vips_heifload_buffer(bytes, length, OUT(out), "fail_on", fail, "access", access, NULL);
     case LB_LOADER_TIFF:
-        return vips_tiffload_buffer(bytes, length, OUT(out), "fail_on", fail, NULL);
+        return vips_tiffload_buffer(bytes, length, OUT(out), "fail_on", fail, "access", access, NULL);
     }
     vips_error("lightbox", "unknown loader %d", (int)loader);
     return -1;

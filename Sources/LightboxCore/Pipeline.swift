@@ -30,7 +30,7 @@ public struct PipelineContext {
     public var sourceFormat: ImageFormat?
     /// The input's size as stored, before orientation and shrink-on-load.
     public var sourceSize: PixelSize?
-    /// Upright 8-bit sRGB pixels at working resolution.
+    /// Upright 8-bit sRGB pixels at working resolution; released once the matte is refined.
     public var image: VipsImage?
     public var mask: SegmentationMask?
     /// 8-bit alpha of the product at working resolution.
@@ -95,6 +95,7 @@ public struct Pipeline: Sendable {
         var context = PipelineContext(input: input, options: options, services: services)
         var timings: [StepTiming] = []
         var failure: LightboxError?
+        var workingSize: PixelSize?
         let clock = ContinuousClock()
         for step in steps where step.isEnabled(for: options) {
             let started = clock.now
@@ -106,12 +107,13 @@ public struct Pipeline: Sendable {
                 failure = LightboxError(.internal, "\(step.name): \(error)")
             }
             timings.append(StepTiming(step: step.name, milliseconds: (clock.now - started).milliseconds))
+            if let image = context.image { workingSize = image.size }
             if failure != nil { break }
         }
         return PipelineOutcome(
             outputs: failure == nil ? context.outputs : [], cutout: context.cutout, qa: context.qa,
             timings: timings, error: failure, sourceFormat: context.sourceFormat, sourceSize: context.sourceSize,
-            workingSize: context.image?.size, backend: context.mask?.backend, notes: context.notes)
+            workingSize: workingSize, backend: context.mask?.backend, notes: context.notes)
     }
 }
 

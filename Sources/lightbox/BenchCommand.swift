@@ -67,19 +67,24 @@ struct Throughput: Codable {
 
     static func measure(_ inputs: [URL], options: ProcessOptions, workers: Int, runs: Int) throws -> Throughput {
         let processor = try Engine.fileProcessor(for: options, workers: workers)
-        let images = try inputs.map { try InputCollector().read($0, limit: options.limits.maxInputBytes) }
         let pipeline = processor.pipeline, services = processor.services
+        // Each worker reads its file, as `process` does and as the reference script does.
+        let limit = options.limits.maxInputBytes
+        let processFile: @Sendable (URL) -> PipelineOutcome? = { file in
+            guard let bytes = try? InputCollector().read(file, limit: limit) else { return nil }
+            return pipeline.run(bytes, options: options, services: services)
+        }
         // Warm-up: the first inference pays for lazy initialisation, on each worker's session.
-        WorkerPool(workers: workers).run(Array(repeating: images[0], count: workers), work: {
-            _ = pipeline.run($0, options: options, services: services)
-        }, deliver: { _, _ in })
+        WorkerPool(workers: workers).run(Array(repeating: inputs[0], count: workers), work: { _ = processFile($0) },
+                                         deliver: { _, _ in })
         var timings: [String: [Double]] = [:]
         var failures = 0
         let clock = ContinuousClock()
         let started = clock.now
-        let work = Array((0..<runs).map { _ in images }.joined())
-        WorkerPool(workers: workers).run(work, work: { pipeline.run($0, options: options, services: services) },
+        let work = Array((0..<runs).map { _ in inputs }.joined())
+        WorkerPool(workers: workers).run(work, work: processFile,
                                          deliver: { _, outcome in
+            guard let outcome else { failures += 1; return }
             if !outcome.succeeded { failures += 1 }
             for timing in outcome.timings { timings[timing.step, default: []].append(timing.milliseconds) }
         })

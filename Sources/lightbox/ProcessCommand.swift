@@ -87,6 +87,7 @@ struct UniqueNames {
 /// The process-wide pieces, built once: libvips, the model.
 enum Engine {
     static func fileProcessor(for options: ProcessOptions, workers: Int) throws -> FileProcessor {
+        ProcessMemory.returnLargeBuffersToTheSystem()
         try Vips.ensureStarted()
         // Workers already keep every core busy; libvips' own threads would only contend.
         Vips.setConcurrency(max(1, WorkerPool.coreCount / workers))

@@ -33,5 +33,7 @@ public struct RefineMatte: PipelineStep {
         context.foreground = options.decontaminate
             ? try ForegroundEstimator().estimate(image: regionImage, matte: matte).materialized()
             : regionImage
+        // Later steps draw from the region; the whole frame (36 MB at 12 MP) can go.
+        context.image = nil
     }
 }

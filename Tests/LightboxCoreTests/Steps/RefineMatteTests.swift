@@ -23,8 +23,9 @@ import Testing
     @Test func studioShotsRefineOnlyTheProductRegion() throws {
         let context = try TestEngine.context(through: "refine-matte", input: Fixtures.data("lipstick-small.jpg"))
         let matte = try #require(context.matte)
-        let image = try #require(context.image)
-        #expect(matte.size.pixelCount < image.size.pixelCount / 4, "matte \(matte.size) of \(image.size)")
+        let source = try #require(context.sourceSize)
+        #expect(matte.size.pixelCount < source.pixelCount / 4, "matte \(matte.size) of \(source)")
         #expect(try Pixels(matte).values.contains(255))
+        #expect(context.image == nil, "the whole frame is released once the region is cut")
     }
 }

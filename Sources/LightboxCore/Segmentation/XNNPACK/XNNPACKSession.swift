@@ -6,14 +6,18 @@ import Foundation
 final class XNNPACKSession {
     private let plan: XNNPACKPlan
     private let arena: UnsafeMutableBufferPointer<Float>
-    /// Operators kept for the session's life; nil for the large-resolution convolutions,
-    /// which are built for each run (see `isTransient`).
+    /// Operators kept for the session's life; nil for those built for each run (see `isTransient`).
     private var operators: [xnn_operator_t?] = []
     private let pool: pthreadpool_t?
 
-    private static let initialised: Bool = xnn_initialize(nil) == xnn_status_success
+    private static let initialised: Bool = {
+        // XNNPACK keeps this pointer for the life of the process.
+        let allocator = UnsafeMutablePointer<xnn_allocator>.allocate(capacity: 1)
+        allocator.initialize(to: XNNPACKMemory.allocator)
+        return xnn_initialize(allocator) == xnn_status_success
+    }()
 
-    init(plan: XNNPACKPlan, threads: Int, transientAbove: Int = XNNPACKSession.transientThreshold) throws {
+    init(plan: XNNPACKPlan, threads: Int) throws {
         guard Self.initialised else { throw ONNXError.unsupported("XNNPACK does not support this CPU") }
         self.plan = plan
         arena = .allocate(capacity: plan.arenaSize)
@@ -21,7 +25,7 @@ final class XNNPACKSession {
         pool = threads > 1 ? pthreadpool_create(threads) : nil
         do {
             for step in plan.steps {
-                operators.append(Self.indirectionBytes(step, plan) > transientAbove ? nil : try makeOperator(step))
+                operators.append(Self.isTransient(step) ? nil : try makeOperator(step))
             }
         } catch {
             release()
@@ -54,17 +58,18 @@ final class XNNPACKSession {
         return Array(UnsafeBufferPointer(start: pointer(plan.output), count: output.pixels * output.channels))
     }
 
-    /// A convolution's indirection buffer holds a pointer per output pixel and kernel tap:
-    /// 7 MB for a 3×3 at 320². Kept for every such layer, they would cost a session more than
-    /// its activations, so the large ones are rebuilt on each run instead.
-    static func indirectionBytes(_ step: XNNPACKPlan.Step, _ plan: XNNPACKPlan) -> Int {
-        guard case .convolution(let convolution, _, let output) = step else { return 0 }
-        let shape = plan.views[output].shape
-        let taps = convolution.kernel.height * convolution.kernel.width
-        return taps > 1 ? shape[1] * shape[2] * taps * MemoryLayout<UnsafeRawPointer>.size : 0
+    /// Convolution, pooling and resize keep an indirection buffer: pointers per output pixel
+    /// (7 MB for a 3×3 convolution at 320², 4 MB for a resize to 320²). Kept for every layer
+    /// they cost a session 50 MB beside its 87 MB of activations, so these operators are
+    /// rebuilt on each run instead, from buffers `XNNPACKMemory` recycles. That costs about
+    /// 5% of an inference.
+    static func isTransient(_ step: XNNPACKPlan.Step) -> Bool {
+        switch step {
+        case .convolution(let convolution, _, _): convolution.kernel.height * convolution.kernel.width > 1
+        case .maxPool, .resizeBilinear: true
+        case .add, .sigmoid, .clamp: false
+        }
     }
-
-    static let transientThreshold = 1 << 20
 
     private func pointer(_ view: Int) -> UnsafeMutablePointer<Float> {
         arena.baseAddress! + plan.buffers[plan.views[view].buffer].offset + plan.views[view].channelOffset
