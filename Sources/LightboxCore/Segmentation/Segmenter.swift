@@ -21,10 +21,12 @@ public struct Segmenter: Sendable {
 
     /// Resizes to the model's input (aspect not kept, as the model was trained) and normalises.
     public func tensor(from image: VipsImage) throws -> ModelTensor {
-        let resized = switch model.inputResampling {
+        let lazy = switch model.inputResampling {
         case .bilinear: try image.scaledBilinear(to: model.inputSize)
         case .lanczos: try image.resampled(to: model.inputSize)
         }
+        // Materialised: it is read twice, for its maximum and for its pixels.
+        let resized = try lazy.materialized()
         let peak = model.inputScaling == .byImageMaximum ? max(try resized.maximum(), 1) : 255
         let scale = model.std.map { 1 / (peak * $0) }
         let offset = zip(model.mean, model.std).map { -$0 / $1 }
