@@ -112,34 +112,20 @@ struct Comparison {
     }
 
     static func requireReferences() throws {
-        let check = try run("python3", ["-c", "import onnxruntime, rembg, PIL"])
+        let check = try ChildProcess.run("python3", ["-c", "import onnxruntime, rembg, PIL"])
         guard check.status == 0 else {
             throw ValidationError("The references are not installed: run scripts/bench-setup.sh")
         }
     }
 
     static func runJSON<T: Decodable>(_ program: String, _ arguments: [String]) throws -> T {
-        let result = try run(program, arguments)
-        guard result.status == 0, let line = result.output.split(separator: "\n").last(where: { $0.hasPrefix("{") }) else {
-            throw ValidationError("\(program) \(arguments.prefix(2).joined(separator: " ")) failed: \(result.errors)")
+        let result = try ChildProcess.run(program, arguments)
+        guard result.status == 0, let line = result.standardOutput.split(separator: "\n").last(where: { $0.hasPrefix("{") }) else {
+            throw ValidationError("\(program) \(arguments.prefix(2).joined(separator: " ")) failed: \(result.standardError)")
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(T.self, from: Data(line.utf8))
-    }
-
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
     /// The model's input tensors for every image, in memory and as raw float32 files for onnxruntime.

@@ -1,4 +1,5 @@
 import Foundation
+import LightboxIO
 
 /// Runs the built `lightbox` binary, as a user's script would.
 public enum LightboxBinary {
@@ -24,21 +25,9 @@ public enum LightboxBinary {
     }
 
     public static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["LIGHTBOX_MODELS_DIR"] = Fixtures.models.path
-        process.environment = environment
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read before waiting, so a full pipe cannot stall the child.
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-                      standardError: String(decoding: errData, as: UTF8.self))
+        let result = try ChildProcess.run(url.path, arguments, environment: environment)
+        return Result(status: result.status, standardOutput: result.standardOutput, standardError: result.standardError)
     }
 }
