@@ -10,34 +10,31 @@ struct GuidedUpsampler {
     /// Regularisation: larger values smooth more and follow image edges less.
     var epsilon = 1e-4
 
-    /// Returns the float matte (about 0...1) at `image`'s size, for the part of the mask
-    /// in `window` (mask pixels), which `image` shows.
+    /// Returns the 8-bit matte at `image`'s size, for the part of the mask in `window` (mask
+    /// pixels), which the 8-bit RGB `image` shows. The filter's output `q` (about 0...1) is
+    /// mapped so that `ramp.low` becomes 0 and `ramp.high` 255.
     func upsample(_ mask: VipsImage, window: (x: Double, y: Double, width: Double, height: Double),
-                  guidedBy image: VipsImage) throws -> VipsImage {
+                  guidedBy image: ByteImage, ramp: (low: Double, high: Double) = (0, 1)) throws -> ByteImage {
         // The guide is the image shrunk by a whole factor, so that box-averaging suffices.
-        let wanted = guidePixelsPerMaskPixel * window.width / Double(image.width)
+        let wanted = guidePixelsPerMaskPixel * window.width / Double(image.size.width)
         let factor = max(1, Int((1 / wanted).rounded(.down)))
-        let guide = try (factor > 1 ? image.shrunk(by: factor) : image).linear(1.0 / 255, 0).materialized()
+        let guide = image.shrunk(by: factor)
         // The part of the image (and so of the mask) the guide covers.
-        let covered = (width: Double(guide.width * factor), height: Double(guide.height * factor))
-        let maskWindow = (window.x, window.y, window.width * covered.width / Double(image.width),
-                          window.height * covered.height / Double(image.height))
-        let target = try mask.scaledBilinear(window: maskWindow, to: guide.size)
-        let radius = max(1, Int((radiusInMaskPixels * Double(guide.width) / maskWindow.2).rounded()))
-        let coefficients = try self.coefficients(guide: guide, target: target, radius: radius)
-        let scaled = try coefficients.scaledBilinear(window: (0, 0, Double(image.width) / Double(factor),
-                                                              Double(image.height) / Double(factor)), to: image.size)
-        let full = try image.linear(1.0 / 255, 0)
-        return try (scaled.bands(0, count: 3) * full).bandMean().linear(3, 0) + scaled.bands(3)
+        let covered = (width: Double(guide.size.width * factor), height: Double(guide.size.height * factor))
+        let maskWindow = (window.x, window.y, window.width * covered.width / Double(image.size.width),
+                          window.height * covered.height / Double(image.size.height))
+        let target = try mask.scaledBilinear(window: maskWindow, to: guide.size).cast(.float).pixels(as: Float.self)
+        let radius = max(1, Int((radiusInMaskPixels * Double(guide.size.width) / maskWindow.2).rounded()))
+        let model = coefficients(guide: guide, target: target, radius: radius)
+        return try LinearModelField(coefficients: model, size: guide.size, factor: factor).apply(to: image, ramp: ramp)
     }
 
-    /// Box-filtered per-pixel linear model `q = a·I + b`, as 4 bands: a (3) and b.
-    /// This runs on the small guide (tens of thousands of pixels): libvips has no per-pixel
-    /// matrix solve, and composing one from ~60 operations cost 80 ms against a few here.
-    private func coefficients(guide: VipsImage, target: VipsImage, radius: Int) throws -> VipsImage {
+    /// Box-filtered per-pixel linear model `q = a·I + b` (I in 0...1), band-interleaved: a (3)
+    /// and b. This runs on the small guide (tens of thousands of pixels): libvips has no
+    /// per-pixel matrix solve, and composing one from ~60 operations cost 80 ms against a few here.
+    private func coefficients(guide: ByteImage, target mask: [Float], radius: Int) -> [Float] {
         let size = guide.size
-        let colour = try guide.cast(.float).pixels(as: Float.self)
-        let mask = try target.cast(.float).pixels(as: Float.self)
+        let colour = guide.values.map { Float($0) / 255 }
         var moments = [Float](repeating: 0, count: size.pixelCount * 13)
         for pixel in 0..<size.pixelCount {
             let (r, g, b, p) = (colour[pixel * 3], colour[pixel * 3 + 1], colour[pixel * 3 + 2], mask[pixel])
@@ -70,6 +67,6 @@ struct GuidedUpsampler {
             model[pixel * 4 + 3] = mp - ar * mr - ag * mg - ab * mb
         }
         BoxFilter.apply(&model, width: size.width, height: size.height, bands: 4, radius: radius)
-        return try VipsImage.fromPixels(model, size: size, bands: 4, format: .float)
+        return model
     }
 }

@@ -23,16 +23,14 @@ public struct RefineMatte: PipelineStep {
             : try MatteRegion.around(mask: mask, image: image.size, options: context.options)
         var regionImage = try image.cropped(to: region.frame)
         if region.scale < 1 { regionImage = try regionImage.resampled(to: region.size) }
-        regionImage = try regionImage.materialized()
-        let soft = try GuidedUpsampler().upsample(mask, window: region.window(in: mask.size, of: image.size),
-                                                  guidedBy: regionImage)
-        // Map [edgeLow, edgeHigh] onto [0, 255]: the model's soft ramp is wider than a real edge.
-        let span = options.edgeHigh - options.edgeLow
-        let matte = try soft.linear(255 / span, -255 * options.edgeLow / span, uchar: true).materialized()
-        context.matte = matte
-        context.foreground = options.decontaminate
-            ? try ForegroundEstimator().estimate(image: regionImage, matte: matte).materialized()
-            : regionImage
+        let pixels = try ByteImage(regionImage)
+        // The model's soft ramp is wider than a real edge: [edgeLow, edgeHigh] maps onto [0, 255].
+        let matte = try GuidedUpsampler().upsample(mask, window: region.window(in: mask.size, of: image.size),
+                                                   guidedBy: pixels, ramp: (options.edgeLow, options.edgeHigh))
+        context.matte = try matte.image()
+        context.foreground = try options.decontaminate
+            ? ForegroundEstimator().estimate(image: pixels, matte: matte).image()
+            : pixels.image()
         // Later steps draw from the region; the whole frame (36 MB at 12 MP) can go.
         context.image = nil
     }

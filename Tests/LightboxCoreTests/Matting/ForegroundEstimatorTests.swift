@@ -21,7 +21,7 @@ import Testing
         }
         let image = try VipsImage.fromPixels(photo, size: size, bands: 3, format: .uchar).tagged(.srgb)
         let matte = try VipsImage.fromPixels(alpha, size: size, bands: 1, format: .uchar)
-        let estimated = try Pixels(ForegroundEstimator().estimate(image: image, matte: matte))
+        let estimated = try Pixels(ForegroundEstimator().estimate(image: ByteImage(image), matte: ByteImage(matte)).image())
         let original = try Pixels(image)
         #expect(original[100, 30, 2] > 100, "the blended edge starts out blue")
         #expect(estimated[100, 30, 2] < 40)

@@ -21,8 +21,7 @@ import Testing
         coarse = coarse.enumerated().map { $0.offset % 20 == 10 ? 0.15 : $0.element }
         let mask = try VipsImage.fromPixels(coarse, size: PixelSize(width: 20, height: 10), bands: 1, format: .float)
 
-        let guided = try GuidedUpsampler().upsample(mask, window: (0, 0, 20, 10), guidedBy: image)
-            .linear(255, 0, uchar: true)
+        let guided = try GuidedUpsampler().upsample(mask, window: (0, 0, 20, 10), guidedBy: ByteImage(image)).image()
         let resized = try mask.scaledBilinear(to: size).linear(255, 0, uchar: true)
         let (sharp, blurred) = (try Pixels(guided), try Pixels(resized))
         #expect(rampWidth(sharp, row: 100) <= 3)
