@@ -35,10 +35,18 @@ public enum Relation: Sendable {
 public enum ResampleKernel: Sendable {
     /// Lanczos-3: sharp, for pixels people look at.
     case lanczos
+    /// Catmull-Rom: as sharp as Lanczos-3 for scales near 1, with two thirds of the taps.
+    case cubic
     /// Triangle: cheaper, for statistics and smooth layers.
     case linear
 
-    var lb: LbKernel { self == .lanczos ? LB_KERNEL_LANCZOS3 : LB_KERNEL_LINEAR }
+    var lb: LbKernel {
+        switch self {
+        case .lanczos: LB_KERNEL_LANCZOS3
+        case .cubic: LB_KERNEL_CUBIC
+        case .linear: LB_KERNEL_LINEAR
+        }
+    }
 }
 
 /// How pixels outside an image are filled when it is embedded in a larger one.

@@ -18,11 +18,15 @@ public struct Fit: PipelineStep {
         let layout = Self.layout(product: bounds.size, canvas: options.canvas,
                                  marginPercent: options.marginPercent, alignment: options.alignment)
         let product = try colour.joined(with: matte).cropped(to: bounds)
+        // Refinement already brought the product to about its drawn size; a scale near 1 needs
+        // no wide kernel.
+        let scale = Double(layout.width) / Double(bounds.width)
+        let kernel: ResampleKernel = (0.8...1.25).contains(scale) ? .cubic : .lanczos
         // Transparent pixels must lend no colour to the edge. Decontamination already filled
         // them with the product's colour; otherwise resample premultiplied (three float passes more).
         let scaled = context.options.matte.decontaminate
-            ? try product.resampled(to: layout.size)
-            : try product.premultiplied().resampled(to: layout.size).unpremultiplied().cast(.uchar)
+            ? try product.resampled(to: layout.size, kernel: kernel)
+            : try product.premultiplied().resampled(to: layout.size, kernel: kernel).unpremultiplied().cast(.uchar)
         context.product = PlacedProduct(image: try scaled.tagged(.srgb).materialized(), frame: layout)
     }
 

@@ -25,7 +25,7 @@ final class XNNPACKSession {
         pool = threads > 1 ? pthreadpool_create(threads) : nil
         do {
             for step in plan.steps {
-                operators.append(Self.isTransient(step) ? nil : try makeOperator(step))
+                operators.append(isTransient(step) ? nil : try makeOperator(step))
             }
         } catch {
             release()
@@ -60,16 +60,23 @@ final class XNNPACKSession {
 
     /// Convolution, pooling and resize keep an indirection buffer: pointers per output pixel
     /// (7 MB for a 3×3 convolution at 320², 4 MB for a resize to 320²). Kept for every layer
-    /// they cost a session 50 MB beside its 87 MB of activations, so these operators are
-    /// rebuilt on each run instead, from buffers `XNNPACKMemory` recycles. That costs about
-    /// 5% of an inference.
-    static func isTransient(_ step: XNNPACKPlan.Step) -> Bool {
-        switch step {
-        case .convolution(let convolution, _, _): convolution.kernel.height * convolution.kernel.width > 1
-        case .maxPool, .resizeBilinear: true
-        case .add, .sigmoid, .clamp: false
+    /// they cost a session over 100 MB beside its 87 MB of activations, so operators whose
+    /// buffer exceeds `transientAbove` are rebuilt on each run instead, from buffers
+    /// `XNNPACKMemory` recycles. Keeping the small ones costs 6 MB a session and saves most
+    /// of the fixed cost of rebuilding: about 3% of an inference is left.
+    func isTransient(_ step: XNNPACKPlan.Step) -> Bool {
+        let pointers = switch step {
+        case .convolution(let c, _, let output): c.kernel.height * c.kernel.width > 1
+            ? plan.views[output].pixels * c.kernel.height * c.kernel.width : 0
+        case .maxPool(let p, _, let output): plan.views[output].pixels * p.kernel.height * p.kernel.width
+        // Four source pointers and two weights per output pixel.
+        case .resizeBilinear(_, _, let output): plan.views[output].pixels * 6
+        case .add, .sigmoid, .clamp: 0
         }
+        return pointers * MemoryLayout<UnsafeRawPointer>.stride > Self.transientAbove
     }
+
+    static let transientAbove = 256 << 10
 
     private func pointer(_ view: Int) -> UnsafeMutablePointer<Float> {
         arena.baseAddress! + plan.buffers[plan.views[view].buffer].offset + plan.views[view].channelOffset
