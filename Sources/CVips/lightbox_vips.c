@@ -262,8 +262,8 @@ int lb_composite_over(LbImage *base, LbImage *overlay, LbImage **out, int x, int
 int lb_premultiply(LbImage *in, LbImage **out) { return vips_premultiply(IMG(in), OUT(out), NULL); }
 int lb_unpremultiply(LbImage *in, LbImage **out) { return vips_unpremultiply(IMG(in), OUT(out), NULL); }
 
-int lb_save_jpeg(LbImage *in, void **buffer, size_t *length, int quality) {
-    return vips_jpegsave_buffer(IMG(in), buffer, length, "Q", quality, "interlace", TRUE,
+int lb_save_jpeg(LbImage *in, void **buffer, size_t *length, int quality, int progressive) {
+    return vips_jpegsave_buffer(IMG(in), buffer, length, "Q", quality, "interlace", progressive,
                                 "optimize_coding", TRUE, "strip", TRUE, NULL);
 }
 

@@ -133,7 +133,7 @@ int lb_premultiply(LbImage *in, LbImage **out);
 int lb_unpremultiply(LbImage *in, LbImage **out);
 
 // Encoding, with all metadata stripped. The caller frees *buffer with lb_free.
-int lb_save_jpeg(LbImage *in, void **buffer, size_t *length, int quality);
+int lb_save_jpeg(LbImage *in, void **buffer, size_t *length, int quality, int progressive);
 int lb_save_webp(LbImage *in, void **buffer, size_t *length, int quality, int effort);
 int lb_save_avif(LbImage *in, void **buffer, size_t *length, int quality, int effort);
 int lb_save_png(LbImage *in, void **buffer, size_t *length, int compression);

@@ -7,7 +7,7 @@ extension VipsImage {
         var buffer: UnsafeMutableRawPointer?
         var length = 0
         let status: Int32 = switch format {
-        case .jpeg: lb_save_jpeg(pointer, &buffer, &length, Int32(quality.jpeg))
+        case .jpeg: lb_save_jpeg(pointer, &buffer, &length, Int32(quality.jpeg), quality.jpegProgressive ? 1 : 0)
         case .webp: lb_save_webp(pointer, &buffer, &length, Int32(quality.webp), Int32(quality.webpEffort))
         case .avif: lb_save_avif(pointer, &buffer, &length, Int32(quality.avif), Int32(quality.avifEffort))
         case .png: lb_save_png(pointer, &buffer, &length, 6)

@@ -79,6 +79,7 @@ public struct WatermarkOptions: Sendable {
 
 public struct EncodeQuality: Sendable {
     public var jpeg = ProcessOptions.Spec.jpegQuality.defaultValue
+    public var jpegProgressive = ProcessOptions.Spec.jpegProgressive.defaultValue
     public var webp = ProcessOptions.Spec.webpQuality.defaultValue
     public var webpEffort = ProcessOptions.Spec.webpEffort.defaultValue
     public var avif = ProcessOptions.Spec.avifQuality.defaultValue
@@ -160,6 +161,8 @@ extension ProcessOptions {
             OutputFormat.parseList($0)
         }
         public static let jpegQuality = OptionSpec.integer("jpeg-quality", 1...100, default: 88, help: "JPEG quality")
+        public static let jpegProgressive = OptionSpec.flag("jpeg-progressive", default: false,
+            help: "Progressive JPEG: about 6% smaller, 40% slower to encode, slower to decode on phones")
         public static let webpQuality = OptionSpec.integer("webp-quality", 1...100, default: 80, help: "WebP quality")
         public static let webpEffort = OptionSpec.integer("webp-effort", 0...6, default: 2,
             help: "WebP encoder effort: 2 is 2.4x faster than 4 for files about 9% larger")
@@ -176,6 +179,7 @@ extension ProcessOptions {
         OptionBinding(Spec.shadow, \.shadow),
         OptionBinding(Spec.format, \.formats),
         OptionBinding(Spec.jpegQuality, \.quality.jpeg),
+        OptionBinding(Spec.jpegProgressive, \.quality.jpegProgressive),
         OptionBinding(Spec.webpQuality, \.quality.webp),
         OptionBinding(Spec.webpEffort, \.quality.webpEffort),
         OptionBinding(Spec.avifQuality, \.quality.avif),

@@ -31,6 +31,20 @@ import Testing
         #expect(first.outputs.map(\.data) == second.outputs.map(\.data))
     }
 
+    @Test func jpegIsBaselineUnlessProgressiveIsAsked() throws {
+        let input = try Fixtures.data("bottle-exif8.jpg")
+        let startOfFrame = { (data: Data) -> UInt8? in
+            // The first SOFn marker: C0 baseline, C2 progressive.
+            let bytes = [UInt8](data)
+            return (0..<bytes.count - 1).first { bytes[$0] == 0xFF && [0xC0, 0xC1, 0xC2].contains(bytes[$0 + 1]) }
+                .map { bytes[$0 + 1] }
+        }
+        let baseline = try TestEngine.run(input, [("format", "jpeg")]).outputs[0].data
+        let progressive = try TestEngine.run(input, [("format", "jpeg"), ("jpeg-progressive", "true")]).outputs[0].data
+        #expect(startOfFrame(baseline) == 0xC0)
+        #expect(startOfFrame(progressive) == 0xC2)
+    }
+
     @Test func filesAreNamedByTheirContent() throws {
         let image = EncodedImage(format: .jpeg, data: Data("abc".utf8), size: PixelSize(width: 1, height: 1))
         #expect(image.contentHash == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
