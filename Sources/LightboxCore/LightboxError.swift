@@ -12,6 +12,8 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case qaFailed = "qa_failed"
         case modelUnavailable = "model_unavailable"
         case modelFailed = "model_failed"
+        case generatorUnavailable = "generator_unavailable"
+        case budgetExceeded = "budget_exceeded"
         case inputUnreadable = "input_unreadable"
         case outputFailed = "output_failed"
         case `internal` = "internal_error"
@@ -23,7 +25,8 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .unsupportedFormat: 415
             case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed: 422
             case .inputUnreadable: 404
-            case .modelUnavailable: 503
+            case .modelUnavailable, .generatorUnavailable: 503
+            case .budgetExceeded: 429
             case .modelFailed, .outputFailed, .internal: 500
             }
         }
@@ -31,7 +34,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         /// Bad input never gets better on a retry; the rest might.
         public var isPermanent: Bool {
             switch self {
-            case .modelUnavailable, .modelFailed, .outputFailed, .internal: false
+            case .modelUnavailable, .modelFailed, .outputFailed, .internal, .generatorUnavailable: false
             default: true
             }
         }

@@ -40,6 +40,8 @@ public struct PipelineContext {
     public var qa: QAReport?
     public var cutout: EncodedImage?
     public var product: PlacedProduct?
+    /// What the background argument came to: its floor and default shadow.
+    public var background: ResolvedBackground?
     public var canvas: VipsImage?
     public var outputs: [EncodedImage] = []
     public var notes: [String] = []
@@ -88,7 +90,7 @@ public struct Pipeline: Sendable {
     /// The studio-shot pipeline, in order.
     public static let standard = Pipeline(steps: [
         Decode(), Orient(), ColourManage(), Segment(), RefineMatte(), Cutout(), QualityCheck(),
-        Fit(), Background(), Shadow(), Composite(), Watermark(), Encode(),
+        Background(), Fit(), Shadow(), Composite(), Watermark(), Encode(),
     ])
 
     public func run(_ input: Data, options: ProcessOptions, services: PipelineServices) -> PipelineOutcome {

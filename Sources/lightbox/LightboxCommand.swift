@@ -4,6 +4,6 @@ struct LightboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lightbox",
         abstract: "Turns product photos into studio shots.",
-        subcommands: [ProcessCommand.self, BenchCommand.self, OptionsCommand.self]
+        subcommands: [ProcessCommand.self, BenchCommand.self, PresetsCommand.self, OptionsCommand.self]
     )
 }

@@ -8,7 +8,7 @@ import Testing
     @Test func standardStepsInOrder() {
         #expect(Pipeline.standard.steps.map(\.name) == [
             "decode", "orient", "colour", "segment", "refine-matte", "cutout", "qa",
-            "fit", "background", "shadow", "composite", "watermark", "encode",
+            "background", "fit", "shadow", "composite", "watermark", "encode",
         ])
     }
 
@@ -19,7 +19,7 @@ import Testing
         #expect(outcome.outputs.map(\.format) == [.jpeg, .webp])
         #expect(outcome.outputs.allSatisfy { $0.size == PixelSize(width: 1500, height: 1500) })
         #expect(outcome.timings.map(\.step) == ["decode", "orient", "colour", "segment", "refine-matte", "qa",
-                                                "fit", "background", "shadow", "composite", "encode"])
+                                                "background", "fit", "shadow", "composite", "encode"])
         #expect(outcome.sourceFormat == .jpeg && outcome.backend == "xnnpack")
         let corner = try Pixels(decoding: outcome.outputs[0].data).pixel(10, 10)
         #expect(corner.allSatisfy { $0 >= 250 }, "white studio background")

@@ -17,7 +17,9 @@ public struct ProcessOptions: Sendable {
     public var marginPercent = Spec.margin.defaultValue
     public var alignment = Spec.align.defaultValue
     public var background = Spec.background.defaultValue
+    /// nil: the background's own (soft, natural on floor scenes).
     public var shadow = Spec.shadow.defaultValue
+    public var seed = Spec.seed.defaultValue
     public var watermark = WatermarkOptions()
     public var formats = Spec.format.defaultValue
     public var quality = EncodeQuality()
@@ -137,12 +139,21 @@ extension ProcessOptions {
         public static let align = OptionSpec.choice("align", default: Alignment.center,
             help: "Where the product sits on the canvas")
         public static let background = OptionSpec<BackgroundSpec>(name: "background",
-            expected: "#RRGGBB, transparent, linear-gradient([ANGLEdeg,] #RRGGBB, #RRGGBB) or radial-gradient(#RRGGBB, #RRGGBB)",
+            expected: "#RRGGBB, transparent, linear-gradient([ANGLEdeg,] #RRGGBB, #RRGGBB), radial-gradient(#RRGGBB, #RRGGBB), a preset name or a prompt",
             default: .solid(.white), help: "Canvas background", describe: { $0.description }) {
             BackgroundSpec(parsing: $0)
         }
-        public static let shadow = OptionSpec.choice("shadow", default: ShadowKind.soft,
-            help: "Shadow beneath the product")
+        public static let shadow = OptionSpec<ShadowKind?>(name: "shadow",
+            expected: "one of \(ShadowKind.allCases.map(\.rawValue).joined(separator: ", "))", default: nil,
+            help: "Shadow beneath the product", describe: { $0?.rawValue ?? "the background's (soft; natural on floors)" }) { raw in
+            // Wrapped explicitly: an unknown name must fail, not parse as "the background's".
+            guard let kind = ShadowKind(rawValue: raw.lowercased()) else { return nil }
+            return .some(kind)
+        }
+        public static let seed = OptionSpec<UInt64>(name: "seed", expected: "integer between 0 and 4294967295",
+            default: 1, help: "Varies procedural scenes; the same seed draws the same scene", describe: { String($0) }) {
+            UInt64($0).flatMap { $0 <= UInt64(UInt32.max) ? $0 : nil }
+        }
         public static let watermark = OptionSpec<String?>.text("watermark", maxLength: 200,
             help: "Watermark text")
         public static let watermarkOpacity = OptionSpec.number("watermark-opacity", 0...1, default: 0.4,
@@ -177,6 +188,7 @@ extension ProcessOptions {
         OptionBinding(Spec.align, \.alignment),
         OptionBinding(Spec.background, \.background),
         OptionBinding(Spec.shadow, \.shadow),
+        OptionBinding(Spec.seed, \.seed),
         OptionBinding(Spec.format, \.formats),
         OptionBinding(Spec.jpegQuality, \.quality.jpeg),
         OptionBinding(Spec.jpegProgressive, \.quality.jpegProgressive),

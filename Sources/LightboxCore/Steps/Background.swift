@@ -1,13 +1,17 @@
 import Foundation
 
-/// Paints the canvas the product will stand on.
+/// Settles what the background argument means (a colour, a gradient, a preset, or a
+/// prompt), paints the canvas, and records the scene's floor and shadow for later steps.
 public struct Background: PipelineStep {
     public let name = "background"
 
     public init() {}
 
     public func run(_ context: inout PipelineContext) throws {
-        context.canvas = try context.options.background.renderer.render(size: context.options.canvas)
+        let resolved = try SmartBackground.resolve(context.options.background)
+        if let note = resolved.note { context.notes.append(note) }
+        context.background = resolved
+        context.canvas = try resolved.spec.renderer(seed: context.options.seed).render(size: context.options.canvas)
     }
 }
 
@@ -23,22 +27,38 @@ public enum BackgroundSpec: Sendable, Equatable, CustomStringConvertible {
     case linearGradient(angle: Double, from: RGBColour, to: RGBColour)
     case radialGradient(inner: RGBColour, outer: RGBColour)
     case transparent
+    case scene(ScenePreset)
+    /// Words describing a scene, resolved by `SmartBackground`.
+    case prompt(String)
 
     public var isOpaque: Bool { self != .transparent }
 
-    public var renderer: any BackgroundRenderer {
+    /// Draws this background; procedural scenes vary with `seed`. A prompt must be resolved first.
+    public func renderer(seed: UInt64) throws -> any BackgroundRenderer {
         switch self {
         case .solid(let colour): SolidBackground(colour: colour)
         case .linearGradient(let angle, let from, let to): LinearGradientBackground(angle: angle, from: from, to: to)
         case .radialGradient(let inner, let outer): RadialGradientBackground(inner: inner, outer: outer)
         case .transparent: TransparentBackground()
+        case .scene(let preset): preset.renderer(seed: seed)
+        case .prompt: throw LightboxError(.internal, "background prompt rendered before it was resolved")
         }
     }
 
-    /// `#RRGGBB`, `transparent`, `linear-gradient([ANGLEdeg,] #A, #B)`, `radial-gradient(#A, #B)`.
+    /// `#RRGGBB`, `transparent`, `linear-gradient([ANGLEdeg,] #A, #B)`, `radial-gradient(#A, #B)`,
+    /// a preset name, or any other words as a prompt.
     public init?(parsing text: String) {
-        let lowered = text.lowercased().replacingOccurrences(of: " ", with: "")
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lowered = trimmed.lowercased().replacingOccurrences(of: " ", with: "")
         if lowered == "transparent" { self = .transparent; return }
+        if let preset = ScenePreset(rawValue: trimmed.lowercased()) { self = .scene(preset); return }
+        // Anything that looks like a colour or a function must parse as one.
+        let isNotation = trimmed.hasPrefix("#") || trimmed.contains("(")
+        if !isNotation {
+            guard (1...Self.maxPromptLength).contains(trimmed.count), trimmed.contains(where: \.isLetter) else { return nil }
+            self = .prompt(trimmed)
+            return
+        }
         if let colour = RGBColour(hex: lowered) { self = .solid(colour); return }
         for kind in ["linear-gradient", "radial-gradient"] where lowered.hasPrefix(kind + "(") && lowered.hasSuffix(")") {
             var arguments = lowered.dropFirst(kind.count + 1).dropLast().split(separator: ",").map(String.init)
@@ -65,8 +85,12 @@ public enum BackgroundSpec: Sendable, Equatable, CustomStringConvertible {
             "linear-gradient(\(OptionSpec<Double>.format(angle))deg, \(from), \(to))"
         case .radialGradient(let inner, let outer): "radial-gradient(\(inner), \(outer))"
         case .transparent: "transparent"
+        case .scene(let preset): preset.rawValue
+        case .prompt(let words): words
         }
     }
+
+    public static let maxPromptLength = 1000
 }
 
 struct SolidBackground: BackgroundRenderer {

@@ -1,5 +1,5 @@
-/// Trims to the product, scales it with Lanczos to fit the canvas minus the margin,
-/// and places it.
+/// Trims to the product, scales it to fit the canvas minus the margin, and places it:
+/// centred, on the bottom margin, or standing on a scene's floor.
 public struct Fit: PipelineStep {
     public let name = "fit"
 
@@ -15,8 +15,8 @@ public struct Fit: PipelineStep {
             throw LightboxError(.qaFailed, "No product found: the matte is empty")
         }
         let options = context.options
-        let layout = Self.layout(product: bounds.size, canvas: options.canvas,
-                                 marginPercent: options.marginPercent, alignment: options.alignment)
+        let layout = Self.layout(product: bounds.size, canvas: options.canvas, marginPercent: options.marginPercent,
+                                 alignment: options.alignment, floorLine: context.background?.floorLine)
         let product = try colour.joined(with: matte).cropped(to: bounds)
         // Refinement already brought the product to about its drawn size; a scale near 1 needs
         // no wide kernel.
@@ -40,16 +40,22 @@ public struct Fit: PipelineStep {
     }
 
     /// Where a product of `product` size goes: as large as fits inside the margins, centred
-    /// horizontally, and centred or standing on the bottom margin.
+    /// horizontally, and centred or standing on the bottom margin. On a scene with a floor
+    /// (`floorLine`, a fraction of the canvas height), it stands on the floor and fits
+    /// between the top margin and the floor.
     static func layout(product: PixelSize, canvas: PixelSize, marginPercent: Double,
-                       alignment: Alignment) -> PixelRect {
+                       alignment: Alignment, floorLine: Double? = nil) -> PixelRect {
         let fraction = 1 - 2 * marginPercent / 100
-        let innerWidth = Double(canvas.width) * fraction, innerHeight = Double(canvas.height) * fraction
+        let innerWidth = Double(canvas.width) * fraction
+        let topMargin = Double(canvas.height) * marginPercent / 100
+        let floorY = floorLine.map { $0 * Double(canvas.height) }
+        let innerHeight = floorY.map { $0 - topMargin } ?? Double(canvas.height) * fraction
         let scale = min(innerWidth / Double(product.width), innerHeight / Double(product.height))
         let width = max(1, Int((Double(product.width) * scale).rounded()))
         let height = max(1, Int((Double(product.height) * scale).rounded()))
         let x = (canvas.width - width) / 2
         let y: Int
+        if let floorY { return PixelRect(x: x, y: Int(floorY.rounded()) - height, width: width, height: height) }
         switch alignment {
         case .center: y = (canvas.height - height) / 2
         case .bottom: y = Int((Double(canvas.height) - (Double(canvas.height) - innerHeight) / 2).rounded()) - height

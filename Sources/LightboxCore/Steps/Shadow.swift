@@ -1,24 +1,34 @@
 /// Lays a shadow made from the product's own alpha onto the canvas, beneath where the
-/// product will go. It is drawn into the canvas, so it never spills outside it.
+/// product will go, and on a scene's floor a contact shadow where it stands. It is drawn
+/// into the canvas, so it never spills outside it.
 public struct Shadow: PipelineStep {
     public let name = "shadow"
 
     public init() {}
 
-    public func isEnabled(for options: ProcessOptions) -> Bool { options.shadow != .none }
+    public func isEnabled(for options: ProcessOptions) -> Bool { options.shadow != ShadowKind.none }
 
     public func run(_ context: inout PipelineContext) throws {
+        let background = try context.required(context.background, "background")
+        let kind = context.options.shadow ?? background.defaultShadow
+        var styles = kind.style.map { [$0] } ?? []
+        if background.floorLine != nil { styles.append(.contact) }
+        for style in styles {
+            context.canvas = try cast(style, in: context)
+        }
+    }
+
+    private func cast(_ style: ShadowStyle, in context: PipelineContext) throws -> VipsImage {
         let canvas = try context.required(context.canvas, "canvas")
         let product = try context.required(context.product, "placed product")
-        guard let style = context.options.shadow.style else { return }
-        guard let (alpha, area) = try style.alpha(for: product, canvas: canvas.size) else { return }
+        guard let (alpha, area) = try style.alpha(for: product, canvas: canvas.size) else { return canvas }
         // A black shadow: darken an opaque canvas, or become the alpha of a transparent one.
         let under = try canvas.cropped(to: area)
         let shaded = canvas.bands == 3
             ? try (under * alpha.linear(-1.0 / 255, 1)).cast(.uchar)
             : try under.bands(0, count: 3).joined(with: alpha)
         // Left lazy: Composite computes background, shadow and product in one pass.
-        context.canvas = try canvas.inserting(shaded.tagged(.srgb), at: (area.x, area.y))
+        return try canvas.inserting(shaded.tagged(.srgb), at: (area.x, area.y))
     }
 }
 
@@ -40,6 +50,10 @@ public enum ShadowKind: String, Sendable, CaseIterable, Codable {
 
 /// Offsets and blur are fractions of the product's height; opacity is 0...1.
 public struct ShadowStyle: Sendable, Equatable {
+    /// Where a product stands on a floor: a thin, dark, nearly sharp band under its base.
+    public static let contact = ShadowStyle(offsetX: 0, offsetY: 0, blur: 0.004, opacity: 0.55,
+                                            footprint: .init(widthFraction: 0.92, heightFraction: 0.018, gap: -0.009))
+
     /// A flattened copy of the silhouette that lies below the product with a gap,
     /// instead of the silhouette itself.
     public struct Footprint: Sendable, Equatable {

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import LightboxCore
+import LightboxIO
+
+struct PresetsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "presets",
+        abstract: "List the scene presets, or time their rendering (use a release build).",
+        discussion: "Give a preset's name as --background. Prompts that name a procedural scene fall back to it "
+            + "when no generative backend is configured."
+    )
+
+    @Option(help: "Write each preset at canvas size into this folder, as PNG")
+    var render: String?
+
+    @Flag(help: "Time each preset's rendering at canvas size on one core: median of 5")
+    var time = false
+
+    @Option(help: "Canvas size")
+    var size = "1500x1500"
+
+    @Option(help: "Seed for procedural scenes")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        let canvas = try ProcessOptions.Spec.size.parse(size)
+        guard render != nil || time else {
+            let width = ScenePreset.allCases.map(\.rawValue.count).max() ?? 0
+            for preset in ScenePreset.allCases {
+                let name = preset.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                print("\(name)\(preset.summary) (shadow: \(preset.defaultShadow.rawValue)\(preset.floorLine == nil ? "" : ", stands on the floor"))")
+            }
+            return
+        }
+        Vips.setConcurrency(1)
+        let folder = render.map { URL(fileURLWithPath: $0) }
+        if let folder { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let clock = ContinuousClock()
+        for preset in ScenePreset.allCases {
+            let renderer = try BackgroundSpec.scene(preset).renderer(seed: seed)
+            var times: [Double] = []
+            var image = try renderer.render(size: canvas).materialized()
+            for _ in 0..<(time ? 5 : 0) {
+                let started = clock.now
+                image = try renderer.render(size: canvas).materialized()
+                let elapsed = (clock.now - started).components
+                times.append(Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15)
+            }
+            if let folder {
+                try image.encoded(as: .png).write(to: folder.appendingPathComponent("\(preset.rawValue).png"))
+            }
+            if time {
+                let median = times.sorted()[times.count / 2]
+                print("\(preset.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))\(String(format: "%7.1f", median)) ms at \(canvas)")
+            }
+        }
+        if let folder { print("wrote \(ScenePreset.allCases.count) presets to \(folder.path)") }
+    }
+}
