@@ -19,23 +19,14 @@ struct SceneCanvas {
                 (coarse[index], coarse[index + 1], coarse[index + 2]) = (r, g, b)
             }
         }
-        // Grid point g sits on canvas pixel g·step.
         var pixels = [UInt8](repeating: 0, count: size.pixelCount * 3)
-        var row = [Float](repeating: 0, count: grid.width * 3)
-        let rowLength = grid.width * 3
-        for y in 0..<size.height {
-            let above = y / step, weight = Float(y % step) / Float(step)
-            for index in 0..<rowLength {
-                let top = coarse[above * rowLength + index]
-                row[index] = top + (coarse[(above + 1) * rowLength + index] - top) * weight
-            }
+        let columns = CoarseGrid.cornerTaps(count: size.width, step: step)
+        let rows = CoarseGrid.cornerTaps(count: size.height, step: step)
+        CoarseGrid(values: coarse, size: grid, bands: 3).forEachRow(rows) { y, row in
             for x in 0..<size.width {
-                let left = (x / step) * 3, t = Float(x % step) / Float(step)
-                let offset = detail?(x, y) ?? 0
-                let out = (y * size.width + x) * 3
-                for channel in 0..<3 {
-                    let a = row[left + channel]
-                    pixels[out + channel] = Self.byte(a + (row[left + 3 + channel] - a) * t + offset)
+                let offset = detail?(x, y) ?? 0, out = (y * size.width + x) * 3
+                for band in 0..<3 {
+                    pixels[out + band] = Self.byte(row.interpolated(columns[x], band: band, bands: 3) + offset)
                 }
             }
         }
