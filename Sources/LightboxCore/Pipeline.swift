@@ -120,7 +120,7 @@ public struct Pipeline: Sendable {
 }
 
 extension Duration {
-    var milliseconds: Double {
+    public var milliseconds: Double {
         let parts = components
         return Double(parts.seconds) * 1000 + Double(parts.attoseconds) / 1e15
     }

@@ -88,8 +88,7 @@ struct Throughput: Codable {
             if !outcome.succeeded { failures += 1 }
             for timing in outcome.timings { timings[timing.step, default: []].append(timing.milliseconds) }
         })
-        let elapsed = (clock.now - started).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let seconds = (clock.now - started).milliseconds / 1000
         let order = pipeline.steps.map(\.name).filter { timings[$0] != nil }
         return Throughput(images: work.count, failures: failures, backend: services.segmenter.backend.name,
                           workers: workers, medianMilliseconds: timings.mapValues(median),

@@ -64,8 +64,7 @@ struct Comparison {
         return median(try tensors.map { tensor in
             let started = clock.now
             _ = try backend.predict(tensor, outputIndex: 0)
-            let elapsed = (clock.now - started).components
-            return Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
+            return (clock.now - started).milliseconds
         })
     }
 

@@ -44,15 +44,14 @@ struct PresetsCommand: ParsableCommand {
             for _ in 0..<(time ? 5 : 0) {
                 let started = clock.now
                 image = try renderer.render(size: canvas).materialized()
-                let elapsed = (clock.now - started).components
-                times.append(Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15)
+                times.append((clock.now - started).milliseconds)
             }
             if let folder {
                 try image.encoded(as: .png).write(to: folder.appendingPathComponent("\(preset.rawValue).png"))
             }
             if time {
-                let median = times.sorted()[times.count / 2]
-                print("\(preset.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))\(String(format: "%7.1f", median)) ms at \(canvas)")
+                let name = preset.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
+                print("\(name)\(String(format: "%7.1f", median(times))) ms at \(canvas)")
             }
         }
         if let folder { print("wrote \(ScenePreset.allCases.count) presets to \(folder.path)") }

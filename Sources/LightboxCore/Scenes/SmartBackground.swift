@@ -7,16 +7,13 @@
 /// Simple backgrounds never reach the network.
 public enum SmartBackground {
     public static func resolve(_ spec: BackgroundSpec) throws -> ResolvedBackground {
-        guard case .prompt(let prompt) = spec else {
-            if case .scene(let preset) = spec { return ResolvedBackground(spec: spec, scene: preset) }
-            return ResolvedBackground(spec: spec, scene: nil)
-        }
+        guard case .prompt(let prompt) = spec else { return ResolvedBackground(spec: spec) }
         let words = Set(prompt.lowercased().split { !$0.isLetter }.map(String.init))
         if words.contains("white") && !words.isDisjoint(with: ["background", "backdrop", "studio"]) {
-            return ResolvedBackground(spec: .scene(.whiteStudio), scene: .whiteStudio)
+            return ResolvedBackground(spec: .scene(.whiteStudio))
         }
         if !words.isDisjoint(with: ["gradient", "gradients"]) {
-            return ResolvedBackground(spec: .scene(.gradientLight), scene: .gradientLight)
+            return ResolvedBackground(spec: .scene(.gradientLight))
         }
         guard let fallback = procedural(for: words) else {
             throw LightboxError(.generatorUnavailable,
@@ -24,7 +21,7 @@ public enum SmartBackground {
                                 + "procedural scene; use a preset (\(ScenePreset.allCases.map(\.rawValue).joined(separator: ", "))) "
                                 + "or a #RRGGBB colour")
         }
-        return ResolvedBackground(spec: .scene(fallback), scene: fallback,
+        return ResolvedBackground(spec: .scene(fallback),
                                   note: "no generative backend is configured: drew the procedural \(fallback.rawValue) scene for the prompt")
     }
 
@@ -46,14 +43,16 @@ public enum SmartBackground {
 public struct ResolvedBackground: Sendable, Equatable {
     /// Never a prompt.
     public let spec: BackgroundSpec
-    public let scene: ScenePreset?
     /// Said in the result, e.g. that a prompt fell back to a procedural scene.
     public var note: String?
 
-    public init(spec: BackgroundSpec, scene: ScenePreset?, note: String? = nil) {
+    public init(spec: BackgroundSpec, note: String? = nil) {
         self.spec = spec
-        self.scene = scene
         self.note = note
+    }
+
+    public var scene: ScenePreset? {
+        if case .scene(let preset) = spec { preset } else { nil }
     }
 
     /// Canvas height fraction where the product stands, for scenes with a floor.

@@ -11,7 +11,7 @@ import Testing
     @Test func coloursGradientsAndPresetNamesAreThemselves() throws {
         #expect(try resolve("#ff0000").spec == .solid(RGBColour(red: 255, green: 0, blue: 0)))
         #expect(try resolve("linear-gradient(90deg, #ffffff, #000000)").scene == nil)
-        #expect(try resolve("marble") == ResolvedBackground(spec: .scene(.marble), scene: .marble))
+        #expect(try resolve("marble") == ResolvedBackground(spec: .scene(.marble)))
         #expect(try resolve("Wood-Table").scene == .woodTable)
     }
 
