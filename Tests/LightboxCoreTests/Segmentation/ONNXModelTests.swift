@@ -47,7 +47,7 @@ import Testing
         #expect(graph.shapes["p1"] == [1, 4, 8, 8])
         #expect(graph.shapes["up"] == [1, 4, 15, 15])
         guard case .maxPool(let pool) = graph.layers[1] else { Issue.record("no MaxPool"); return }
-        #expect(pool.padding.bottom == 1 && pool.padding.right == 1)
+        #expect(pool.window.padding.bottom == 1 && pool.window.padding.right == 1)
     }
 
     @Test func unmappedOperationsAreNamed() throws {

@@ -13,10 +13,7 @@ struct StaticGraph {
         var weights: [Float]
         var bias: [Float]
         var outputChannels: Int
-        var kernel: (height: Int, width: Int)
-        var strides: (height: Int, width: Int)
-        var dilations: (height: Int, width: Int)
-        var padding: Padding
+        var window: Window
         var groups: Int
         var relu: Bool
 
@@ -27,12 +24,20 @@ struct StaticGraph {
         var top = 0, left = 0, bottom = 0, right = 0
     }
 
-    struct MaxPool {
-        var input: String, output: String
+    /// Where a convolution or pooling kernel reads: its size, steps, spacing and padding.
+    struct Window: Sendable {
         var kernel: (height: Int, width: Int)
         var strides: (height: Int, width: Int)
-        /// Includes the extra bottom/right rows that `ceil_mode` implies.
+        var dilations: (height: Int, width: Int) = (1, 1)
         var padding: Padding
+
+        var kernelArea: Int { kernel.height * kernel.width }
+    }
+
+    struct MaxPool {
+        var input: String, output: String
+        /// Its padding includes the extra bottom/right rows that `ceil_mode` implies.
+        var window: Window
     }
 
     enum ResizeAlignment {
@@ -201,9 +206,11 @@ private struct Lowering {
         let kernel = weights.dims[2...3].map { $0 }
         return StaticGraph.Convolution(
             inputs: inputs, output: relu?.outputs[0] ?? node.outputs[0], weights: weights.floats, bias: bias,
-            outputChannels: outputChannels, kernel: (kernel[0], kernel[1]),
-            strides: pair(node.integers("strides")), dilations: pair(node.integers("dilations")),
-            padding: padding(node.integers("pads")), groups: node.integer("group") ?? 1, relu: relu != nil)
+            outputChannels: outputChannels,
+            window: StaticGraph.Window(kernel: (kernel[0], kernel[1]), strides: pair(node.integers("strides")),
+                                       dilations: pair(node.integers("dilations")),
+                                       padding: padding(node.integers("pads"))),
+            groups: node.integer("group") ?? 1, relu: relu != nil)
     }
 
     private func maxPool(_ node: ONNXNode) throws -> StaticGraph.MaxPool {
@@ -216,8 +223,8 @@ private struct Lowering {
         // ceil_mode: pad the bottom and right so that a floor-rounding pool yields the same size.
         padding.bottom += max(0, (out[2] - 1) * strides.height + kernel[0] - (shape[2] + padding.top + padding.bottom))
         padding.right += max(0, (out[3] - 1) * strides.width + kernel[1] - (shape[3] + padding.left + padding.right))
-        return StaticGraph.MaxPool(input: node.inputs[0], output: node.outputs[0], kernel: (kernel[0], kernel[1]),
-                                   strides: strides, padding: padding)
+        let window = StaticGraph.Window(kernel: (kernel[0], kernel[1]), strides: strides, padding: padding)
+        return StaticGraph.MaxPool(input: node.inputs[0], output: node.outputs[0], window: window)
     }
 
     private func resize(_ node: ONNXNode) throws -> StaticGraph.Layer {

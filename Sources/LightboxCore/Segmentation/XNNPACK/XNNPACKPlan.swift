@@ -28,10 +28,7 @@ struct XNNPACKPlan: Sendable {
     }
 
     struct Convolution: Sendable {
-        var padding: StaticGraph.Padding
-        var kernel: (height: Int, width: Int)
-        var strides: (height: Int, width: Int)
-        var dilations: (height: Int, width: Int)
+        var window: StaticGraph.Window
         var groups: Int
         var groupInputChannels: Int
         var groupOutputChannels: Int
@@ -190,7 +187,7 @@ struct XNNPACKPlan: Sendable {
 
     /// `convolution` with OHWI weights.
     private static func lower(_ convolution: StaticGraph.Convolution) -> Convolution {
-        let (kh, kw) = convolution.kernel
+        let (kh, kw) = convolution.window.kernel
         let groups = convolution.groups
         let groupInput = convolution.inputChannels / groups, outputs = convolution.outputChannels
         var repacked = [Float](repeating: 0, count: outputs * kh * kw * groupInput)
@@ -204,8 +201,7 @@ struct XNNPACKPlan: Sendable {
                 }
             }
         }
-        return Convolution(padding: convolution.padding, kernel: convolution.kernel, strides: convolution.strides,
-                           dilations: convolution.dilations, groups: groups, groupInputChannels: groupInput,
+        return Convolution(window: convolution.window, groups: groups, groupInputChannels: groupInput,
                            groupOutputChannels: outputs / groups, weights: repacked, bias: convolution.bias,
                            lowest: convolution.relu ? 0 : -.infinity)
     }

@@ -66,9 +66,9 @@ final class XNNPACKSession {
     /// of the fixed cost of rebuilding: about 3% of an inference is left.
     func isTransient(_ step: XNNPACKPlan.Step) -> Bool {
         let pointers = switch step {
-        case .convolution(let c, _, let output): c.kernel.height * c.kernel.width > 1
-            ? plan.views[output].pixels * c.kernel.height * c.kernel.width : 0
-        case .maxPool(let p, _, let output): plan.views[output].pixels * p.kernel.height * p.kernel.width
+        case .convolution(let c, _, let output):
+            c.window.kernelArea > 1 ? plan.views[output].pixels * c.window.kernelArea : 0
+        case .maxPool(let p, _, let output): plan.views[output].pixels * p.window.kernelArea
         // Four source pointers and two weights per output pixel.
         case .resizeBilinear(_, _, let output): plan.views[output].pixels * 6
         case .add, .sigmoid, .clamp: 0
@@ -87,14 +87,14 @@ final class XNNPACKSession {
         let created: xnn_status, setUp: () -> xnn_status
         switch step {
         case .convolution(let c, let input, let output):
-            let shape = plan.views[input].shape
+            let shape = plan.views[input].shape, w = c.window
             let (inputStride, outputStride) = (plan.views[input].pixelStride, plan.views[output].pixelStride)
             created = c.weights.withUnsafeBufferPointer { weights in
                 c.bias.withUnsafeBufferPointer { bias in
                     xnn_create_convolution2d_nhwc_f32(
-                        UInt32(c.padding.top), UInt32(c.padding.right), UInt32(c.padding.bottom), UInt32(c.padding.left),
-                        UInt32(c.kernel.height), UInt32(c.kernel.width), UInt32(c.strides.height), UInt32(c.strides.width),
-                        UInt32(c.dilations.height), UInt32(c.dilations.width), UInt32(c.groups), c.groupInputChannels,
+                        UInt32(w.padding.top), UInt32(w.padding.right), UInt32(w.padding.bottom), UInt32(w.padding.left),
+                        UInt32(w.kernel.height), UInt32(w.kernel.width), UInt32(w.strides.height), UInt32(w.strides.width),
+                        UInt32(w.dilations.height), UInt32(w.dilations.width), UInt32(c.groups), c.groupInputChannels,
                         c.groupOutputChannels, inputStride, outputStride,
                         weights.baseAddress, bias.baseAddress, c.lowest, .infinity, 0, &op)
                 }
@@ -102,11 +102,11 @@ final class XNNPACKSession {
             setUp = { xnn_setup_convolution2d_nhwc_f32(op, shape[0], shape[1], shape[2], self.pointer(input),
                                                        self.pointer(output), self.pool) }
         case .maxPool(let p, let input, let output):
-            let shape = plan.views[input].shape, channels = shape[3]
+            let shape = plan.views[input].shape, channels = shape[3], w = p.window
             created = xnn_create_max_pooling2d_nhwc_f32(
-                UInt32(p.padding.top), UInt32(p.padding.right), UInt32(p.padding.bottom), UInt32(p.padding.left),
-                UInt32(p.kernel.height), UInt32(p.kernel.width), UInt32(p.strides.height), UInt32(p.strides.width),
-                1, 1, channels, plan.views[input].pixelStride, plan.views[output].pixelStride, -.infinity, .infinity, 0, &op)
+                UInt32(w.padding.top), UInt32(w.padding.right), UInt32(w.padding.bottom), UInt32(w.padding.left),
+                UInt32(w.kernel.height), UInt32(w.kernel.width), UInt32(w.strides.height), UInt32(w.strides.width),
+                UInt32(w.dilations.height), UInt32(w.dilations.width), channels, plan.views[input].pixelStride, plan.views[output].pixelStride, -.infinity, .infinity, 0, &op)
             setUp = { xnn_setup_max_pooling2d_nhwc_f32(op, shape[0], shape[1], shape[2], self.pointer(input),
                                                        self.pointer(output), self.pool) }
         case .resizeBilinear(let alignment, let input, let output):
