@@ -105,30 +105,22 @@ struct ShapeFolder {
             throw ONNXError.unsupported("\(op) of constants with different shapes")
         }
         let dims = a.count >= b.count ? a.dims : b.dims, count = max(a.count, b.count)
-        if case .int64 = a.values, case .int64 = b.values {
-            let (x, y) = (a.integers, b.integers)
-            let values = (0..<count).map { index -> Int64 in
+        // Broadcasting a single value; the same arithmetic on integers or floats.
+        func combine<T: Numeric>(_ x: [T], _ y: [T], dividing divide: (T, T) -> T) -> [T] {
+            (0..<count).map { index in
                 let (l, r) = (x[a.count == 1 ? 0 : index], y[b.count == 1 ? 0 : index])
                 switch op {
                 case "Add": return l + r
                 case "Sub": return l - r
                 case "Mul": return l * r
-                default: return r == 0 ? 0 : l / r
+                default: return divide(l, r)
                 }
             }
-            return .integers(values, dims: dims)
         }
-        let (x, y) = (a.floats, b.floats)
-        let values = (0..<count).map { index -> Float in
-            let (l, r) = (x[a.count == 1 ? 0 : index], y[b.count == 1 ? 0 : index])
-            switch op {
-            case "Add": return l + r
-            case "Sub": return l - r
-            case "Mul": return l * r
-            default: return l / r
-            }
+        if case .int64 = a.values, case .int64 = b.values {
+            return .integers(combine(a.integers, b.integers) { $1 == 0 ? 0 : $0 / $1 }, dims: dims)
         }
-        return ONNXTensor(dims: dims, values: .float(values))
+        return ONNXTensor(dims: dims, values: .float(combine(a.floats, b.floats, dividing: /)))
     }
 
     /// Records the output shape of a feature-map operation; unknown operations get none.
