@@ -10,6 +10,6 @@ struct ConcreteScene: BackgroundRenderer {
             let value = 176 + (mottle + pores) * contrast
             return (value, value - 1, value - 3)
         }
-        return try SceneCanvas(size: size, step: 3).render(scene.shade(size: size))
+        return try scene.render(size: size)
     }
 }

@@ -13,10 +13,11 @@ struct FloorScene {
     /// canvas widths) and the texture's contrast (0...1, falling with distance).
     let floor: (_ u: Float, _ v: Float, _ contrast: Float) -> (Float, Float, Float)
 
-    func shade(size: PixelSize) -> (Float, Float) -> (Float, Float, Float) {
+    /// Floor textures hold detail a few pixels wide, so the grid is finer than for flat scenes.
+    func render(size: PixelSize) throws -> VipsImage {
         let width = Float(size.width), height = Float(size.height)
         let horizonY = Self.horizon * height
-        return { x, y in
+        return try SceneCanvas(size: size, step: 3).render { x, y in
             if y < horizonY {
                 return mix(wallTop, wallBottom, y / horizonY)
             }

@@ -20,6 +20,6 @@ struct MarbleScene: BackgroundRenderer {
             let base = (stone.0 + cloud, stone.1 + cloud, stone.2 + cloud)
             return mix(base, vein, veins * contrast * 0.8)
         }
-        return try SceneCanvas(size: size, step: 3).render(scene.shade(size: size))
+        return try scene.render(size: size)
     }
 }

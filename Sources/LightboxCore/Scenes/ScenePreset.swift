@@ -22,20 +22,18 @@ public enum ScenePreset: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    public var defaultShadow: ShadowKind {
+    /// Tabletop scenes (a `FloorScene`): the product stands on the floor.
+    var hasFloor: Bool {
         switch self {
-        case .marble, .woodTable, .concrete: .natural
-        case .whiteStudio, .gradientLight, .outdoor, .linen, .pastel: .soft
+        case .marble, .woodTable, .concrete: true
+        case .whiteStudio, .gradientLight, .outdoor, .linen, .pastel: false
         }
     }
 
+    public var defaultShadow: ShadowKind { hasFloor ? .natural : .soft }
+
     /// Canvas height fraction where the product stands, for scenes with a floor.
-    public var floorLine: Double? {
-        switch self {
-        case .marble, .woodTable, .concrete: FloorScene.floorLine
-        case .whiteStudio, .gradientLight, .outdoor, .linen, .pastel: nil
-        }
-    }
+    public var floorLine: Double? { hasFloor ? FloorScene.floorLine : nil }
 
     func renderer(seed: UInt64) -> any BackgroundRenderer {
         switch self {

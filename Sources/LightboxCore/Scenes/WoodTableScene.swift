@@ -20,6 +20,6 @@ struct WoodTableScene: BackgroundRenderer {
             let shade = 1 - 0.35 * seam * contrast
             return (colour.0 * shade, colour.1 * shade, colour.2 * shade)
         }
-        return try SceneCanvas(size: size, step: 3).render(scene.shade(size: size))
+        return try scene.render(size: size)
     }
 }
