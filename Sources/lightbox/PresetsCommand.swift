@@ -29,7 +29,8 @@ struct PresetsCommand: ParsableCommand {
             let width = ScenePreset.allCases.map(\.rawValue.count).max() ?? 0
             for preset in ScenePreset.allCases {
                 let name = preset.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0)
-                print("\(name)\(preset.summary) (shadow: \(preset.defaultShadow.rawValue)\(preset.floorLine == nil ? "" : ", stands on the floor"))")
+                let floor = preset.floorLine == nil ? "" : ", stands on the floor"
+                print("\(name)\(preset.summary) (shadow: \(preset.defaultShadow.rawValue)\(floor))")
             }
             return
         }
