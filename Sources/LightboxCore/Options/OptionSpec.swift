@@ -73,6 +73,17 @@ extension OptionSpec where Value: RawRepresentable & CaseIterable, Value.RawValu
     }
 }
 
+extension OptionSpec {
+    /// One of a closed set, or unset by default (`unset` says what that means). An unknown
+    /// name fails; it must not read as "unset".
+    public static func optionalChoice<Choice>(_ name: String, unset: String, help: String) -> Self
+    where Value == Choice?, Choice: RawRepresentable & CaseIterable & Sendable, Choice.RawValue == String {
+        let names = Choice.allCases.map(\.rawValue)
+        return Self(name: name, expected: "one of \(names.joined(separator: ", "))", default: nil, help: help,
+                    describe: { $0?.rawValue ?? unset }) { raw in Choice(rawValue: raw.lowercased()).map { .some($0) } }
+    }
+}
+
 extension OptionSpec where Value == String? {
     public static func text(_ name: String, maxLength: Int, help: String) -> Self {
         Self(name: name, expected: "text of 1 to \(maxLength) characters", default: nil, help: help,

@@ -107,11 +107,8 @@ extension ProcessOptions {
             help: "Per-channel mean subtracted from 0...1 inputs, for a model given by path")
         public static let modelStd = OptionSpec<[Double]?>.triple("model-std",
             help: "Per-channel standard deviation inputs are divided by, for a model given by path")
-        public static let modelOutput = OptionSpec<SegmentationModel.OutputNormalization?>(name: "model-output",
-            expected: "one of min-max, sigmoid, none", default: nil,
-            help: "How a model's raw output becomes a 0...1 mask", describe: { $0?.rawValue ?? "the model's own" }) {
-            SegmentationModel.OutputNormalization(rawValue: $0.lowercased())
-        }
+        public static let modelOutput = OptionSpec<SegmentationModel.OutputNormalization?>.optionalChoice(
+            "model-output", unset: "the model's own", help: "How a model's raw output becomes a 0...1 mask")
         public static let threads = OptionSpec.integer("threads", 1...64, default: 1,
             help: "Inference threads per worker: one per worker is fastest when every core has a worker")
         public static let backend = OptionSpec.choice("backend", default: BackendPreference.auto,
@@ -143,13 +140,8 @@ extension ProcessOptions {
             default: .solid(.white), help: "Canvas background", describe: { $0.description }) {
             BackgroundSpec(parsing: $0)
         }
-        public static let shadow = OptionSpec<ShadowKind?>(name: "shadow",
-            expected: "one of \(ShadowKind.allCases.map(\.rawValue).joined(separator: ", "))", default: nil,
-            help: "Shadow beneath the product", describe: { $0?.rawValue ?? "the background's (soft; natural on floors)" }) { raw in
-            // Wrapped explicitly: an unknown name must fail, not parse as "the background's".
-            guard let kind = ShadowKind(rawValue: raw.lowercased()) else { return nil }
-            return .some(kind)
-        }
+        public static let shadow = OptionSpec<ShadowKind?>.optionalChoice("shadow",
+            unset: "the background's (soft; natural on floors)", help: "Shadow beneath the product")
         public static let seed = OptionSpec<UInt64>(name: "seed", expected: "integer between 0 and 4294967295",
             default: 1, help: "Varies procedural scenes; the same seed draws the same scene", describe: { String($0) }) {
             UInt64($0).flatMap { $0 <= UInt64(UInt32.max) ? $0 : nil }

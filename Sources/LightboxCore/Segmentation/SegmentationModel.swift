@@ -19,7 +19,7 @@ public struct SegmentationModel: Sendable, Equatable {
         case lanczos
     }
 
-    public enum OutputNormalization: String, Sendable {
+    public enum OutputNormalization: String, Sendable, CaseIterable {
         /// Stretch the output to 0...1 (U²-Net's saliency maps).
         case minMax = "min-max"
         /// Apply a logistic to raw logits.

@@ -50,6 +50,13 @@ import Testing
         #expect(message([("colour", "red")]) == "Unknown option 'colour'")
     }
 
+    @Test func optionalChoicesRefuseUnknownNamesInsteadOfFallingBackToUnset() throws {
+        #expect(message([("model-output", "logits")])
+            == "Expected one of min-max, sigmoid, none for model-output but received 'logits'")
+        #expect(try ProcessOptions.resolve([]).shadow == nil)
+        #expect(try ProcessOptions.resolve([("model-output", "Sigmoid")]).modelOutput == .sigmoid)
+    }
+
     @Test func combinationsAreChecked() {
         #expect(message([("background", "transparent")])?.contains("jpeg has no alpha") == true)
         #expect(message([("background", "transparent"), ("format", "png")]) == nil)
