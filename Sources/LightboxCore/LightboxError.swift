@@ -13,7 +13,6 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case modelUnavailable = "model_unavailable"
         case modelFailed = "model_failed"
         case generatorUnavailable = "generator_unavailable"
-        case budgetExceeded = "budget_exceeded"
         case inputUnreadable = "input_unreadable"
         case outputFailed = "output_failed"
         case `internal` = "internal_error"
@@ -26,7 +25,6 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed: 422
             case .inputUnreadable: 404
             case .modelUnavailable, .generatorUnavailable: 503
-            case .budgetExceeded: 429
             case .modelFailed, .outputFailed, .internal: 500
             }
         }

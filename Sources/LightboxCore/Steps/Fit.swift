@@ -54,11 +54,10 @@ public struct Fit: PipelineStep {
         let width = max(1, Int((Double(product.width) * scale).rounded()))
         let height = max(1, Int((Double(product.height) * scale).rounded()))
         let x = (canvas.width - width) / 2
-        let y: Int
-        if let floorY { return PixelRect(x: x, y: Int(floorY.rounded()) - height, width: width, height: height) }
-        switch alignment {
-        case .center: y = (canvas.height - height) / 2
-        case .bottom: y = Int((Double(canvas.height) - (Double(canvas.height) - innerHeight) / 2).rounded()) - height
+        let y = switch (floorY, alignment) {
+        case (let floorY?, _): Int(floorY.rounded()) - height
+        case (nil, .center): (canvas.height - height) / 2
+        case (nil, .bottom): Int((Double(canvas.height) - (Double(canvas.height) - innerHeight) / 2).rounded()) - height
         }
         return PixelRect(x: x, y: y, width: width, height: height)
     }
