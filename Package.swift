@@ -11,6 +11,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // libvips, reached only through the CVips shim.
@@ -36,10 +40,15 @@ let package = Package(
             name: "LightboxCore",
             dependencies: ["CVips", "CSegnet", "CXNNPACK", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // Files on disk: inputs, atomic outputs, model installation checks.
+        // Files and the network: inputs, atomic outputs, model installation checks, the scene generator.
         .target(
             name: "LightboxIO",
-            dependencies: ["LightboxCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "LightboxCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "lightbox",
@@ -49,7 +58,12 @@ let package = Package(
             ]
         ),
         // Fixtures, the shared real model, and pixel helpers for every test target.
-        .target(name: "LightboxTestSupport", dependencies: ["LightboxCore", "LightboxIO"],
+        .target(name: "LightboxTestSupport",
+                dependencies: [
+                    "LightboxCore", "LightboxIO", .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "Logging", package: "swift-log"),
+                ],
                 path: "Tests/LightboxTestSupport"),
         .testTarget(name: "LightboxCoreTests", dependencies: ["LightboxCore", "LightboxTestSupport"]),
         .testTarget(name: "LightboxIOTests", dependencies: ["LightboxIO", "LightboxTestSupport"]),

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Replaces the README's option table with what `lightbox options` prints (the declarations).
+# Replaces the README's option tables with what `lightbox options` prints (the declarations).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-table=$(swift run -q lightbox options)
-python3 - "$table" <<'PY'
-import re, sys
+options=$(swift run -q lightbox options)
+generator=$(swift run -q lightbox options --generator)
+python3 - "$options" "$generator" <<'PY'
+import sys
 readme = open("README.md").read()
-start = readme.index("| option | accepts |")
-end = readme.index("\n\n", start)
-open("README.md", "w").write(readme[:start] + sys.argv[1] + readme[end:])
+for table in sys.argv[1:]:
+    header = table[:table.index(" | accepts |")]
+    start = readme.index(header + " | accepts |")
+    end = readme.index("\n\n", start)
+    readme = readme[:start] + table + readme[end:]
+open("README.md", "w").write(readme)
 PY

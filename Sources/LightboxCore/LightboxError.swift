@@ -13,6 +13,8 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case modelUnavailable = "model_unavailable"
         case modelFailed = "model_failed"
         case generatorUnavailable = "generator_unavailable"
+        case generatorRejected = "generator_rejected"
+        case budgetExceeded = "budget_exceeded"
         case inputUnreadable = "input_unreadable"
         case outputFailed = "output_failed"
         case `internal` = "internal_error"
@@ -22,7 +24,8 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .emptyInput, .invalidOption: 400
             case .inputTooLarge: 413
             case .unsupportedFormat: 415
-            case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed: 422
+            case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed, .generatorRejected: 422
+            case .budgetExceeded: 429
             case .inputUnreadable: 404
             case .modelUnavailable, .generatorUnavailable: 503
             case .modelFailed, .outputFailed, .internal: 500

@@ -12,12 +12,18 @@ extension PipelineStep {
     public func isEnabled(for options: ProcessOptions) -> Bool { true }
 }
 
-/// What the process shares between images: the loaded model.
+/// What the process shares between images: the loaded model, and the scene generator
+/// with what to draw when it cannot answer.
 public struct PipelineServices: Sendable {
     public var segmenter: Segmenter
+    public var generator: (any SceneGenerator)?
+    public var generatorFallback: GeneratorFallback
 
-    public init(segmenter: Segmenter) {
+    public init(segmenter: Segmenter, generator: (any SceneGenerator)? = nil,
+                generatorFallback: GeneratorFallback = .promptWords) {
         self.segmenter = segmenter
+        self.generator = generator
+        self.generatorFallback = generatorFallback
     }
 }
 

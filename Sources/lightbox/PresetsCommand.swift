@@ -32,6 +32,8 @@ struct PresetsCommand: ParsableCommand {
                 let floor = preset.floorLine == nil ? "" : ", stands on the floor"
                 print("\(name)\(preset.summary) (shadow: \(preset.defaultShadow.rawValue)\(floor))")
             }
+            print("custom".padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                  + "A scene painted by the generative backend from --background-prompt (shadow: soft)")
             return
         }
         Vips.setConcurrency(1)

@@ -41,7 +41,7 @@ struct ProcessCommand: ParsableCommand {
         }
         let options = configured
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        let processor = try Engine.fileProcessor(for: options, workers: workers)
+        let processor = try Engine.fileProcessor(for: options, workers: workers, generator: parsed.generator)
         let inputs = InputCollector().collect(parsed.paths)
         var names = UniqueNames()
         let jobs = inputs.map { (input: $0, name: names.claim($0)) }
@@ -86,13 +86,20 @@ struct UniqueNames {
 
 /// The process-wide pieces, built once: libvips, the model.
 enum Engine {
-    static func fileProcessor(for options: ProcessOptions, workers: Int) throws -> FileProcessor {
+    static func fileProcessor(for options: ProcessOptions, workers: Int,
+                              generator settings: GeneratorSettings = GeneratorSettings()) throws -> FileProcessor {
         ProcessMemory.returnLargeBuffersToTheSystem()
         try Vips.ensureStarted()
         // Workers already keep every core busy; libvips' own threads would only contend.
         Vips.setConcurrency(max(1, WorkerPool.coreCount / workers))
         let segmenter = try ModelStore.locate().segmenter(for: options, log: Engine.log)
-        return FileProcessor(services: PipelineServices(segmenter: segmenter))
+        let generator = GenerativeScenes(settings: settings)
+        if let url = settings.baseURL {
+            log("scene generator: \(url.host ?? url.absoluteString), model \(settings.model), "
+                + "\(settings.dailyImages) images or $\(settings.dailyDollars) a day, cache \(settings.cacheURL().path)")
+        }
+        return FileProcessor(services: PipelineServices(segmenter: segmenter, generator: generator,
+                                                        generatorFallback: settings.fallback))
     }
 
     static func log(_ line: String) {

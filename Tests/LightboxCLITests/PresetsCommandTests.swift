@@ -7,7 +7,8 @@ import Testing
         let result = try LightboxBinary.run(["presets"])
         #expect(result.status == 0, "\(result.standardError)")
         let lines = result.standardOutput.split(separator: "\n")
-        let names = ["white-studio", "gradient-light", "marble", "outdoor", "wood-table", "concrete", "linen", "pastel"]
+        let names = ["white-studio", "gradient-light", "marble", "outdoor", "wood-table", "concrete", "linen", "pastel",
+                     "custom"]
         #expect(lines.count == names.count)
         for (line, name) in zip(lines, names) { #expect(line.hasPrefix(name + " ") && line.count > name.count + 20) }
         #expect(lines.first { $0.hasPrefix("marble") }?.contains("stands on the floor") == true)

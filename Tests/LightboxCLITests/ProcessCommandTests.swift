@@ -40,6 +40,40 @@ import Testing
         #expect(qa["passed"] as? Bool == true && (qa["score"] as? Double ?? 0) > 0.5)
     }
 
+    @Test func aBackgroundPromptIsPaintedByTheConfiguredGeneratorOnce() async throws {
+        let key = "sk-cli-test-81d2"
+        let server = try await FakeImagesAPI.start([.image(try FakeImagesAPI.png([0, 128, 128]))])
+        defer { Task { await server.stop() } }
+        let environment = ["LIGHTBOX_GENERATOR_URL": server.baseURL.absoluteString, "LIGHTBOX_GENERATOR_KEY": key,
+                           "LIGHTBOX_GENERATOR_CACHE": try Fixtures.scratchFolder("scene-cache").path]
+        let out = try Fixtures.scratchFolder()
+        let run = { @Sendable (background: String) in
+            try await onThread {
+                try LightboxBinary.run(["process", Fixtures.url("lipstick-small.jpg").path, "--out", out.path, "--json",
+                                        "--size", "300x240", "--format", "png", "--shadow", "none", "--background", background],
+                                       environment: environment)
+            }
+        }
+        for attempt in 1...2 {
+            let result = try await run("a sunlit scandinavian kitchen counter")
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(!(result.standardOutput + result.standardError).contains(key))
+            let report = try #require(result.jsonLines.first)
+            let notes = report["notes"] as? [String] ?? []
+            #expect(notes.contains("generated scene served from the cache") == (attempt == 2))
+            let output = try #require((report["outputs"] as? [[String: Any]])?.first?["path"] as? String)
+            let pixels = try Pixels(decoding: Data(contentsOf: URL(fileURLWithPath: output)))
+            #expect(pixels.pixel(2, 2) == [0, 128, 128] && pixels.pixel(297, 237) == [0, 128, 128])
+        }
+        #expect(server.requests.count == 1)
+        #expect(server.requests.first?.authorization == "Bearer \(key)")
+        #expect(server.requests.first?.body["size"] == "1024x1024")
+        // Simple backgrounds never reach the generator.
+        let white = try await run("clean white studio background")
+        #expect(white.status == 0)
+        #expect(server.requests.count == 1)
+    }
+
     @Test func cutoutsAreWrittenEvenWhenQAFails() throws {
         let out = try Fixtures.scratchFolder(), cutouts = try Fixtures.scratchFolder()
         let result = try LightboxBinary.run(["process", Fixtures.url("flat-wall.jpg").path, Fixtures.url("lipstick-exif6.jpg").path,

@@ -24,8 +24,8 @@ public enum LightboxBinary {
         return Fixtures.repositoryRoot.appendingPathComponent(".build/debug/lightbox")
     }
 
-    public static func run(_ arguments: [String]) throws -> Result {
-        var environment = ProcessInfo.processInfo.environment
+    public static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         environment["LIGHTBOX_MODELS_DIR"] = Fixtures.models.path
         let result = try ChildProcess.run(url.path, arguments, environment: environment)
         return Result(status: result.status, standardOutput: result.standardOutput, standardError: result.standardError)

@@ -158,13 +158,13 @@ public struct OptionCatalog<Target>: Sendable {
         return target
     }
 
-    /// A Markdown table of every option, for the README.
-    public var markdownTable: String {
+    /// A Markdown table of every option, for the README; `heading` names the first column.
+    public func markdownTable(heading: String = "option") -> String {
         let rows = bindings.map { binding in
             "| `--\(binding.name)` | \(binding.expected) | \(binding.defaultText) | \(binding.help)"
-                + (binding.scope == .process ? " (per process)" : "") + " |"
+                + (binding.scope == .process && heading == "option" ? " (per process)" : "") + " |"
         }
-        return (["| option | accepts | default | what it does |", "|---|---|---|---|"] + rows).joined(separator: "\n")
+        return (["| \(heading) | accepts | default | what it does |", "|---|---|---|---|"] + rows).joined(separator: "\n")
     }
 
     /// One line per option, for `--help` and the docs.

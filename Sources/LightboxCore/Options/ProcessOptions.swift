@@ -17,6 +17,15 @@ public struct ProcessOptions: Sendable {
     public var marginPercent = Spec.margin.defaultValue
     public var alignment = Spec.align.defaultValue
     public var background = Spec.background.defaultValue
+    /// The words `--background custom` stands for; setting them makes the background that prompt.
+    public var backgroundPrompt: String? {
+        get { customPrompt }
+        set {
+            customPrompt = newValue
+            if let newValue { background = .prompt(newValue) }
+        }
+    }
+    private var customPrompt: String?
     /// nil: the background's own (soft, natural on floor scenes).
     public var shadow = Spec.shadow.defaultValue
     public var seed = Spec.seed.defaultValue
@@ -32,6 +41,17 @@ public struct ProcessOptions: Sendable {
 
     /// Checks that need more than one option at a time.
     public func validated() throws -> ProcessOptions {
+        var options = self
+        if options.background == .custom {
+            guard let prompt = options.customPrompt else {
+                throw LightboxError(.invalidOption, "The custom background needs background-prompt, the words to paint")
+            }
+            options.background = .prompt(prompt)
+        }
+        return try options.checked()
+    }
+
+    private func checked() throws -> ProcessOptions {
         if case .transparent = background, formats.contains(.jpeg) {
             throw LightboxError(.invalidOption, "A transparent background needs png, webp or avif; jpeg has no alpha")
         }
@@ -136,10 +156,12 @@ extension ProcessOptions {
         public static let align = OptionSpec.choice("align", default: Alignment.center,
             help: "Where the product sits on the canvas")
         public static let background = OptionSpec<BackgroundSpec>(name: "background",
-            expected: "#RRGGBB, transparent, linear-gradient([ANGLEdeg,] #RRGGBB, #RRGGBB), radial-gradient(#RRGGBB, #RRGGBB), a preset name or a prompt",
+            expected: "#RRGGBB, transparent, linear-gradient([ANGLEdeg,] #RRGGBB, #RRGGBB), radial-gradient(#RRGGBB, #RRGGBB), a preset name, custom, or a prompt",
             default: .solid(.white), help: "Canvas background", describe: { $0.description }) {
             BackgroundSpec(parsing: $0)
         }
+        public static let backgroundPrompt = OptionSpec<String?>.text("background-prompt", maxLength: BackgroundSpec.maxPromptLength,
+            help: "Words describing the scene for the generative backend; the same as a prompt given to --background")
         public static let shadow = OptionSpec<ShadowKind?>.optionalChoice("shadow",
             unset: "the background's (soft; natural on floors)", help: "Shadow beneath the product")
         public static let seed = OptionSpec<UInt64>(name: "seed", expected: "integer between 0 and 4294967295",
@@ -179,6 +201,7 @@ extension ProcessOptions {
         OptionBinding(Spec.margin, \.marginPercent),
         OptionBinding(Spec.align, \.alignment),
         OptionBinding(Spec.background, \.background),
+        OptionBinding(Spec.backgroundPrompt, \.backgroundPrompt),
         OptionBinding(Spec.shadow, \.shadow),
         OptionBinding(Spec.seed, \.seed),
         OptionBinding(Spec.format, \.formats),

@@ -1,17 +1,19 @@
 import Foundation
 
 /// Settles what the background argument means (a colour, a gradient, a preset, or a
-/// prompt), paints the canvas, and records the scene's floor and shadow for later steps.
+/// prompt for the generator), paints the canvas, and records the scene's floor and shadow for later steps.
 public struct Background: PipelineStep {
     public let name = "background"
 
     public init() {}
 
     public func run(_ context: inout PipelineContext) throws {
-        let resolved = try SmartBackground.resolve(context.options.background)
+        let options = context.options, services = context.services
+        let resolved = try SmartBackground.resolve(options.background, canvas: options.canvas, seed: options.seed,
+                                                   generator: services.generator, fallback: services.generatorFallback)
         if let note = resolved.note { context.notes.append(note) }
         context.background = resolved
-        context.canvas = try resolved.spec.renderer(seed: context.options.seed).render(size: context.options.canvas)
+        context.canvas = try resolved.renderer(seed: options.seed).render(size: options.canvas)
     }
 }
 
@@ -30,6 +32,8 @@ public enum BackgroundSpec: Sendable, Equatable, CustomStringConvertible {
     case scene(ScenePreset)
     /// Words describing a scene, resolved by `SmartBackground`.
     case prompt(String)
+    /// The words of `--background-prompt`; options validation turns it into `.prompt`.
+    case custom
 
     public var isOpaque: Bool { self != .transparent }
 
@@ -41,16 +45,17 @@ public enum BackgroundSpec: Sendable, Equatable, CustomStringConvertible {
         case .radialGradient(let inner, let outer): RadialGradientBackground(inner: inner, outer: outer)
         case .transparent: TransparentBackground()
         case .scene(let preset): preset.renderer(seed: seed)
-        case .prompt: throw LightboxError(.internal, "background prompt rendered before it was resolved")
+        case .prompt, .custom: throw LightboxError(.internal, "background prompt rendered before it was resolved")
         }
     }
 
     /// `#RRGGBB`, `transparent`, `linear-gradient([ANGLEdeg,] #A, #B)`, `radial-gradient(#A, #B)`,
-    /// a preset name, or any other words as a prompt.
+    /// a preset name, `custom`, or any other words as a prompt.
     public init?(parsing text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let lowered = trimmed.lowercased().replacingOccurrences(of: " ", with: "")
         if lowered == "transparent" { self = .transparent; return }
+        if lowered == "custom" { self = .custom; return }
         if let preset = ScenePreset(rawValue: trimmed.lowercased()) { self = .scene(preset); return }
         // Anything that looks like a colour or a function must parse as one.
         let isNotation = trimmed.hasPrefix("#") || trimmed.contains("(")
@@ -87,6 +92,7 @@ public enum BackgroundSpec: Sendable, Equatable, CustomStringConvertible {
         case .transparent: "transparent"
         case .scene(let preset): preset.rawValue
         case .prompt(let words): words
+        case .custom: "custom"
         }
     }
 

@@ -77,6 +77,6 @@ import Testing
 
     @Test func readmeDocumentsEveryOptionAsDeclared() throws {
         let readme = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        #expect(readme.contains(ProcessOptions.catalog.markdownTable), "regenerate with `lightbox options`")
+        #expect(readme.contains(ProcessOptions.catalog.markdownTable()), "regenerate with `lightbox options`")
     }
 }

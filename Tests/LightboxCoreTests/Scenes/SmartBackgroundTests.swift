@@ -3,9 +3,9 @@ import Testing
 @testable import LightboxCore
 
 @Suite struct SmartBackgroundTests {
-    private func resolve(_ text: String) throws -> ResolvedBackground {
+    private func resolve(_ text: String, fallback: GeneratorFallback = .promptWords) throws -> ResolvedBackground {
         let spec = try #require(BackgroundSpec(parsing: text), "\(text) did not parse")
-        return try SmartBackground.resolve(spec)
+        return try SmartBackground.resolve(spec, canvas: PixelSize(width: 1500, height: 1500), seed: 1, fallback: fallback)
     }
 
     @Test func coloursGradientsAndPresetNamesAreThemselves() throws {
@@ -25,7 +25,7 @@ import Testing
     @Test func otherPromptsFallBackToANamedSceneAndSaySo() throws {
         let resolved = try resolve("perfume bottle on a marble countertop, morning light")
         #expect(resolved.scene == .marble)
-        #expect(resolved.note?.contains("procedural marble") == true)
+        #expect(resolved.note == "generator_unavailable: drew the procedural marble scene for the prompt")
         #expect(try resolve("summer garden with bokeh").scene == .outdoor)
         #expect(try resolve("rustic oak table").scene == .woodTable)
     }
@@ -38,6 +38,24 @@ import Testing
             #expect(error.code == .generatorUnavailable)
             #expect(error.httpStatus == 503 && error.message.contains("white-studio"))
         }
+    }
+
+    @Test func theFallbackSettingDecidesWhatAnUnansweredPromptBecomes() throws {
+        #expect(throws: LightboxError.self) { try resolve("rustic oak table", fallback: .none) }
+        #expect(try resolve("rustic oak table", fallback: .preset(.linen)).scene == .woodTable)
+        #expect(try resolve("floating in outer space", fallback: .preset(.linen)).scene == .linen)
+        #expect(GeneratorFallback(parsing: "Concrete") == .preset(.concrete))
+        #expect(GeneratorFallback(parsing: "sometimes") == nil)
+    }
+
+    @Test func customTakesItsWordsFromBackgroundPrompt() throws {
+        let either = [[("background", "custom"), ("background-prompt", "a mossy rock")],
+                      [("background-prompt", "a mossy rock"), ("background", "custom")],
+                      [("background-prompt", "a mossy rock")]]
+        for pairs in either {
+            #expect(try ProcessOptions.resolve(pairs.map { (name: $0.0, value: $0.1) }).background == .prompt("a mossy rock"))
+        }
+        #expect(throws: LightboxError.self) { try ProcessOptions.resolve([("background", "custom")]) }
     }
 
     @Test func malformedNotationIsStillRefused() {

@@ -1,0 +1,103 @@
+import AsyncHTTPClient
+import Foundation
+import LightboxCore
+import Synchronization
+
+/// The generative backend: scenes from an OpenAI-compatible images API, cached by
+/// (prompt, size, seed), kept within the day's budget, retried with backoff. Blocking:
+/// it is called from the pipeline's worker threads.
+public final class GenerativeScenes: SceneGenerator {
+    public struct Counters: Sendable, Equatable {
+        public var calls = 0
+        public var generated = 0
+        public var cacheHits = 0
+        public var dollars = 0.0
+    }
+
+    let settings: GeneratorSettings
+    let api: ImagesAPIClient
+    let cache: SceneCache
+    let budget: GeneratorBudget
+    let clock: any GeneratorClock
+    let backoff: Backoff
+    let unitRandom: @Sendable () -> Double
+    private let httpClient: HTTPClient
+    private let flights = SingleFlight()
+    private let counted = Mutex(Counters())
+
+    /// Nil when no base URL is configured.
+    public convenience init?(settings: GeneratorSettings) {
+        self.init(settings: settings, clock: SystemGeneratorClock())
+    }
+
+    public init?(settings: GeneratorSettings, clock: any GeneratorClock, backoff: Backoff = Backoff(),
+                 unitRandom: @escaping @Sendable () -> Double = { .random(in: -1...1) }) {
+        guard let baseURL = settings.baseURL else { return nil }
+        self.settings = settings
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: .seconds(10))
+        httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        api = ImagesAPIClient(client: httpClient, settings: settings, baseURL: baseURL)
+        let folder = settings.cacheURL()
+        cache = SceneCache(folder: folder)
+        budget = GeneratorBudget(file: folder.appendingPathComponent("usage.json"), dailyImages: settings.dailyImages,
+                                 dailyDollars: settings.dailyDollars, dollarsPerImage: settings.dollarsPerImage)
+        self.clock = clock
+        self.backoff = backoff
+        self.unitRandom = unitRandom
+    }
+
+    deinit {
+        try? httpClient.syncShutdown()
+    }
+
+    public var counters: Counters { counted.withLock { $0 } }
+
+    public func scene(for request: SceneRequest) throws -> GeneratedScene {
+        let size = settings.requestSize(for: request.canvas)
+        let key = SceneCache.key(model: settings.model, size: size, seed: request.seed, prompt: request.prompt)
+        return try flights.run(key) {
+            if let cached = cache.read(key) {
+                counted.withLock { $0.cacheHits += 1 }
+                return GeneratedScene(image: cached, fromCache: true)
+            }
+            try budget.reserve(now: clock.now)
+            do {
+                let image = try generate(prompt: request.prompt, size: size)
+                budget.commit()
+                counted.withLock {
+                    $0.generated += 1
+                    $0.dollars += settings.dollarsPerImage
+                }
+                cache.write(image, for: key)
+                return GeneratedScene(image: image, fromCache: false)
+            } catch {
+                budget.release()
+                throw error
+            }
+        }
+    }
+
+    private func generate(prompt: String, size: PixelSize) throws -> Data {
+        var attempt = 0
+        while true {
+            attempt += 1
+            counted.withLock { $0.calls += 1 }
+            switch api.generate(prompt: prompt, size: size, now: clock.now) {
+            case .image(let data):
+                guard ImageFormat.sniff(data) != nil else {
+                    throw LightboxError(.generatorUnavailable, "The generator's b64_json is not a PNG, JPEG or WebP image")
+                }
+                return data
+            case .failed(let error):
+                throw error
+            case .retryable(let error, let retryAfter):
+                guard attempt < settings.attempts else {
+                    throw LightboxError(error.code, error.message + " (gave up after \(attempt) attempt\(attempt == 1 ? "" : "s"))")
+                }
+                clock.sleep(for: backoff.delay(after: attempt, retryAfter: retryAfter, unit: unitRandom()))
+            }
+        }
+    }
+}

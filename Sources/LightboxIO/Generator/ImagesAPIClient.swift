@@ -1,0 +1,105 @@
+import AsyncHTTPClient
+import Foundation
+import LightboxCore
+import NIOCore
+import NIOFoundationCompat
+
+/// One call to an OpenAI-compatible `POST /v1/images/generations`, classified into an
+/// image, a failure worth retrying (429, 5xx, no answer) or one that is not.
+struct ImagesAPIClient: Sendable {
+    enum Outcome {
+        case image(Data)
+        case retryable(LightboxError, retryAfter: Duration?)
+        case failed(LightboxError)
+    }
+
+    let client: HTTPClient
+    let endpoint: URL
+    let model: String
+    let apiKey: Secret?
+    let timeout: Duration
+    /// A base64 PNG of 1792×1024 is about 5 MB; anything far larger is not an image answer.
+    static let maxAnswerBytes = 64 << 20
+
+    init(client: HTTPClient, settings: GeneratorSettings, baseURL: URL) {
+        self.client = client
+        let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
+        endpoint = URL(string: base + "/v1/images/generations")!
+        model = settings.model
+        apiKey = settings.apiKey
+        timeout = .milliseconds(Int64(settings.timeoutSeconds * 1000))
+    }
+
+    func generate(prompt: String, size: PixelSize, now: Date) -> Outcome {
+        let body: [String: Any] = [
+            "model": model, "prompt": prompt, "size": size.description, "n": 1, "response_format": "b64_json",
+        ]
+        let response: HTTPClient.Response
+        do {
+            var request = try HTTPClient.Request(url: endpoint.absoluteString, method: .POST)
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Accept", value: "application/json")
+            if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey.value)") }
+            request.body = .data(try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
+            let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9))
+            response = try client.execute(request: request,
+                                          delegate: ResponseAccumulator(request: request, maxBodySize: Self.maxAnswerBytes),
+                                          deadline: deadline).futureResult.wait()
+        } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
+            return .retryable(unavailable("did not answer within \(Self.seconds(timeout)) s"), retryAfter: nil)
+        } catch is ResponseAccumulator.ResponseTooBigError {
+            return .failed(unavailable("answered with more than \(Self.maxAnswerBytes >> 20) MB"))
+        } catch {
+            return .retryable(unavailable("could not be reached (\(redacted(String(describing: error))))"), retryAfter: nil)
+        }
+        let status = Int(response.status.code)
+        let payload = response.body.map { Data(buffer: $0) } ?? Data()
+        switch status {
+        case 200..<300:
+            return decodeImage(payload).map(Outcome.image) ?? .failed(unavailable("answered HTTP \(status) with malformed JSON "
+                                                                                 + "(no data[0].b64_json image)"))
+        case 429, 500..<600:
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap { Backoff.parseRetryAfter($0, now: now) }
+            return .retryable(unavailable("answered HTTP \(status)\(serviceMessage(payload))"), retryAfter: retryAfter)
+        case 401, 403:
+            return .failed(unavailable("refused the API key (HTTP \(status))"))
+        case 400, 422:
+            return .failed(LightboxError(.generatorRejected, "The generator refused the prompt (HTTP \(status))"
+                                         + serviceMessage(payload)))
+        default:
+            return .failed(unavailable("answered HTTP \(status)\(serviceMessage(payload))"))
+        }
+    }
+
+    private func unavailable(_ what: String) -> LightboxError {
+        LightboxError(.generatorUnavailable, "The generator at \(endpoint.host ?? "?") \(what)")
+    }
+
+    private func decodeImage(_ payload: Data) -> Data? {
+        struct Answer: Decodable {
+            struct Item: Decodable { let b64_json: String? }
+            let data: [Item]
+        }
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: payload),
+              let encoded = answer.data.first?.b64_json else { return nil }
+        return Data(base64Encoded: encoded, options: .ignoreUnknownCharacters)
+    }
+
+    /// `: message` from an OpenAI-style `{"error": {"message": …}}`, short and without the key.
+    private func serviceMessage(_ payload: Data) -> String {
+        struct Failure: Decodable {
+            struct Detail: Decodable { let message: String? }
+            let error: Detail
+        }
+        guard let message = (try? JSONDecoder().decode(Failure.self, from: payload))?.error.message,
+              !message.isEmpty else { return "" }
+        return ": " + redacted(String(message.prefix(300)))
+    }
+
+    private func redacted(_ text: String) -> String { apiKey?.redacting(text) ?? text }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let value = duration.seconds
+        return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import Logging
+import LightboxCore
+import NIOCore
+import Synchronization
+
+/// A real HTTP server on loopback that speaks the OpenAI images contract,
+/// `POST /v1/images/generations`, answering from a script, and records what it was sent.
+public final class FakeImagesAPI: Sendable {
+    public enum Reply: Sendable {
+        /// 200 with `{"data":[{"b64_json": …}]}`.
+        case image(Data)
+        /// The status, an optional `Retry-After`, and an OpenAI-style error body.
+        case status(Int, retryAfter: String? = nil, message: String = "try again")
+        /// 200 with a body that is not the contract's JSON.
+        case malformed
+        /// Waits, then answers.
+        indirect case delayed(seconds: Double, Reply)
+    }
+
+    public struct Received: Sendable {
+        public let authorization: String?
+        public let body: [String: String]
+    }
+
+    private let script: Mutex<[Reply]>
+    private let received = Mutex<[Received]>([])
+    private let task: Mutex<Task<Void, any Error>?> = Mutex(nil)
+    public let port: Int
+
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    public var requests: [Received] { received.withLock { $0 } }
+
+    /// Starts listening on a free port; replies are used in order, the last one repeats.
+    public static func start(_ replies: [Reply]) async throws -> FakeImagesAPI {
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let box = Mutex<FakeImagesAPI?>(nil)
+        let router = Router()
+        router.post("/v1/images/generations") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            guard let server = box.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
+            return try await server.answer(authorization: request.headers[.authorization], body: Data(buffer: body))
+        }
+        var quiet = Logger(label: "fake-images-api")
+        quiet.logLevel = .critical
+        let application = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) }, logger: quiet)
+        let running = Task { try await application.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else { throw CancellationError() }
+        let server = FakeImagesAPI(script: replies, port: port)
+        server.task.withLock { $0 = running }
+        box.withLock { $0 = server }
+        return server
+    }
+
+    private init(script: [Reply], port: Int) {
+        self.script = Mutex(script)
+        self.port = port
+    }
+
+    public func stop() async {
+        let running = task.withLock { $0 }
+        running?.cancel()
+        _ = await running?.result
+    }
+
+    private func answer(authorization: String?, body: Data) async throws -> Response {
+        let fields = (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:]
+        received.withLock {
+            $0.append(Received(authorization: authorization, body: fields.mapValues { "\($0)" }))
+        }
+        let reply = script.withLock { replies in replies.count > 1 ? replies.removeFirst() : replies.first }
+        return try await respond(reply ?? .status(500))
+    }
+
+    private func respond(_ reply: Reply) async throws -> Response {
+        switch reply {
+        case .image(let data):
+            return json(200, #"{"created":1,"data":[{"b64_json":"\#(data.base64EncodedString())"}]}"#)
+        case .status(let code, let retryAfter, let message):
+            var response = json(code, #"{"error":{"message":"\#(message)","type":"server_error"}}"#)
+            if let retryAfter { response.headers[.retryAfter] = retryAfter }
+            return response
+        case .malformed:
+            return json(200, #"{"data": [ {"url": "#)
+        case .delayed(let seconds, let then):
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            return try await respond(then)
+        }
+    }
+
+    private func json(_ status: Int, _ text: String) -> Response {
+        Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A solid-colour PNG, as a generator might paint.
+    public static func png(_ colour: [Double], size: PixelSize = PixelSize(width: 256, height: 256)) throws -> Data {
+        try VipsImage.solid(size, colour: colour).tagged(.srgb).encoded(as: .png)
+    }
+}
+
+/// Runs blocking work on its own thread, leaving Swift's few cooperative threads free
+/// (a loopback server in the same process needs them to answer).
+public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
