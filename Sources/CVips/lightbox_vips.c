@@ -119,6 +119,13 @@ int lb_resize(LbImage *in, LbImage **out, double hscale, double vscale, LbKernel
     return vips_resize(IMG(in), OUT(out), hscale, "vscale", vscale, "kernel", (VipsKernel)kernel, NULL);
 }
 
+int lb_rotate(LbImage *in, LbImage **out, double angle) {
+    VipsInterpolate *bilinear = vips_interpolate_new("bilinear");
+    int result = vips_similarity(IMG(in), OUT(out), "angle", angle, "interpolate", bilinear, NULL);
+    g_object_unref(bilinear);
+    return result;
+}
+
 int lb_affine_scale(LbImage *in, LbImage **out, double hscale, double vscale,
                     double offset_x, double offset_y, int width, int height) {
     VipsInterpolate *bilinear = vips_interpolate_new("bilinear");

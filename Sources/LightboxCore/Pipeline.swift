@@ -95,7 +95,7 @@ public struct Pipeline: Sendable {
 
     /// The studio-shot pipeline, in order.
     public static let standard = Pipeline(steps: [
-        Decode(), Orient(), ColourManage(), Segment(), RefineMatte(), Cutout(), QualityCheck(),
+        Decode(), Orient(), ColourManage(), Segment(), RefineMatte(), Straighten(), Cutout(), QualityCheck(),
         Background(), Fit(), Shadow(), Composite(), Watermark(), Encode(),
     ])
 

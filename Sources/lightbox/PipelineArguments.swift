@@ -25,9 +25,15 @@ struct PipelineArguments {
                 pairs.append((String(body[..<equals]), String(body[body.index(after: equals)...])))
                 continue
             }
-            guard ProcessOptions.catalog.binding(named: String(body)) != nil
-                || GeneratorSettings.catalog.binding(named: String(body)) != nil else {
+            let name = String(body)
+            guard let isSwitch = ProcessOptions.catalog.binding(named: name)?.isSwitch
+                    ?? GeneratorSettings.catalog.binding(named: name)?.isSwitch else {
                 throw LightboxError(.invalidOption, "Unknown option '\(argument)'")
+            }
+            // A bare switch means true; `--straighten false` still reads its value.
+            if isSwitch && (index == arguments.count || !Self.booleanWords.contains(arguments[index].lowercased())) {
+                pairs.append((name, "true"))
+                continue
             }
             guard index < arguments.count else {
                 throw LightboxError(.invalidOption, "Missing value for '\(argument)'")
@@ -39,6 +45,8 @@ struct PipelineArguments {
         options = try ProcessOptions.resolve(pairs.filter { !isGenerator($0) })
         generator = try GeneratorSettings.resolve(flags: pairs.filter(isGenerator))
     }
+
+    static let booleanWords: Set<String> = ["true", "false", "1", "0", "yes", "no", "on", "off"]
 
     static var help: String {
         "Pipeline options (also accepted as --name=value):\n" + ProcessOptions.catalog.helpText

@@ -81,6 +81,9 @@ int lb_autorot(LbImage *in, LbImage **out);
 // otherwise by libvips' colourspace rules (untagged RGB is taken as sRGB).
 int lb_to_srgb(LbImage *in, LbImage **out, int use_profile);
 int lb_resize(LbImage *in, LbImage **out, double hscale, double vscale, LbKernel kernel);
+/* Rotates by angle degrees about the centre (bilinear), growing the canvas to fit; new
+   pixels are 0. */
+int lb_rotate(LbImage *in, LbImage **out, double angle);
 int lb_affine_scale(LbImage *in, LbImage **out, double hscale, double vscale,
                     double offset_x, double offset_y, int width, int height);
 int lb_crop(LbImage *in, LbImage **out, int left, int top, int width, int height);

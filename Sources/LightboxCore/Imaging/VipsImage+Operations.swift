@@ -111,6 +111,10 @@ extension VipsImage {
         }
     }
 
+    /// Turned by `degrees` about the centre (positive is clockwise on screen), on a canvas
+    /// grown to hold it; uncovered pixels are 0.
+    public func rotated(by degrees: Double) throws -> VipsImage { try make { lb_rotate($0, $1, degrees) } }
+
     /// Antialiased resampling to exactly `size`.
     public func resampled(to size: PixelSize, kernel: ResampleKernel = .lanczos) throws -> VipsImage {
         let scaled = try resized(horizontal: Double(size.width) / Double(width),

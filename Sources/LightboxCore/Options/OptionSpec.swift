@@ -7,6 +7,8 @@ public struct OptionSpec<Value: Sendable>: Sendable {
     public let expected: String
     public let defaultValue: Value
     public let help: String
+    /// A true/false option that may be given bare, as `--name`, to mean true.
+    public var isSwitch = false
     let convert: @Sendable (String) -> Value?
     let describe: @Sendable (Value) -> String
 
@@ -55,13 +57,15 @@ extension OptionSpec where Value == Double {
 
 extension OptionSpec where Value == Bool {
     public static func flag(_ name: String, default value: Bool, help: String) -> Self {
-        Self(name: name, expected: "true or false", default: value, help: help, describe: { String($0) }) { raw in
+        var spec = Self(name: name, expected: "true or false", default: value, help: help, describe: { String($0) }) { raw in
             switch raw.lowercased() {
             case "true", "1", "yes", "on": true
             case "false", "0", "no", "off": false
             default: nil
             }
         }
+        spec.isSwitch = true
+        return spec
     }
 }
 
@@ -116,6 +120,7 @@ public struct OptionBinding<Target>: Sendable {
     public let defaultText: String
     public let help: String
     public let scope: OptionScope
+    public let isSwitch: Bool
     let apply: @Sendable (inout Target, String) throws -> Void
 
     public init<Value>(_ spec: OptionSpec<Value>, scope: OptionScope = .image,
@@ -125,6 +130,7 @@ public struct OptionBinding<Target>: Sendable {
         defaultText = spec.defaultText
         help = spec.help
         self.scope = scope
+        isSwitch = spec.isSwitch
         apply = { target, raw in target[keyPath: field] = try spec.parse(raw) }
     }
 

@@ -29,6 +29,7 @@ public struct ProcessOptions: Sendable {
     /// nil: the background's own (soft, natural on floor scenes).
     public var shadow = Spec.shadow.defaultValue
     public var seed = Spec.seed.defaultValue
+    public var straighten = Spec.straighten.defaultValue
     public var watermark = WatermarkOptions()
     public var formats = Spec.format.defaultValue
     public var quality = EncodeQuality()
@@ -168,6 +169,8 @@ extension ProcessOptions {
             default: 1, help: "Varies procedural scenes; the same seed draws the same scene", describe: { String($0) }) {
             UInt64($0).flatMap { $0 <= UInt64(UInt32.max) ? $0 : nil }
         }
+        public static let straighten = OptionSpec.flag("straighten", default: false,
+            help: "Level a product whose long axis is within 15° of vertical or horizontal; round ones are left alone")
         public static let watermark = OptionSpec<String?>.text("watermark", maxLength: 200,
             help: "Watermark text")
         public static let watermarkOpacity = OptionSpec.number("watermark-opacity", 0...1, default: 0.4,
@@ -204,6 +207,7 @@ extension ProcessOptions {
         OptionBinding(Spec.backgroundPrompt, \.backgroundPrompt),
         OptionBinding(Spec.shadow, \.shadow),
         OptionBinding(Spec.seed, \.seed),
+        OptionBinding(Spec.straighten, \.straighten),
         OptionBinding(Spec.format, \.formats),
         OptionBinding(Spec.jpegQuality, \.quality.jpeg),
         OptionBinding(Spec.jpegProgressive, \.quality.jpegProgressive),
