@@ -30,7 +30,8 @@ public struct PipelineServices: Sendable {
 /// The state one image accumulates as it moves through the steps.
 public struct PipelineContext {
     public let input: Data
-    public let options: ProcessOptions
+    /// Fixed for a run; a preset sheet varies it between renderings of one product.
+    public internal(set) var options: ProcessOptions
     public let services: PipelineServices
 
     public var sourceFormat: ImageFormat?

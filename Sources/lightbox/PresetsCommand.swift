@@ -6,7 +6,7 @@ import LightboxIO
 struct PresetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "presets",
-        abstract: "List the scene presets, or time their rendering (use a release build).",
+        abstract: "List the scene presets, time their rendering (use a release build), or render a product over each.",
         discussion: "Give a preset's name as --background. Prompts that name a procedural scene fall back to it "
             + "when no generative backend is configured."
     )
@@ -17,14 +17,21 @@ struct PresetsCommand: ParsableCommand {
     @Flag(help: "Time each preset's rendering at canvas size on one core: median of 5")
     var time = false
 
-    @Option(help: "Canvas size")
-    var size = "1500x1500"
+    @Option(help: "Write a labelled grid of PHOTO's product over every preset × shadow type to this PNG file")
+    var sheet: String?
+
+    @Option(help: "The product photo for --sheet")
+    var image: String?
+
+    @Option(help: "Canvas size (for --sheet, each tile's; default 320x320 there)")
+    var size: String?
 
     @Option(help: "Seed for procedural scenes")
     var seed: UInt64 = 1
 
     func run() throws {
-        let canvas = try ProcessOptions.Spec.size.parse(size)
+        if let sheet { return try renderSheet(to: sheet) }
+        let canvas = try ProcessOptions.Spec.size.parse(size ?? "1500x1500")
         guard render != nil || time else {
             let width = ScenePreset.allCases.map(\.rawValue.count).max() ?? 0
             for preset in ScenePreset.allCases {
@@ -58,5 +65,17 @@ struct PresetsCommand: ParsableCommand {
             }
         }
         if let folder { print("wrote \(ScenePreset.allCases.count) presets to \(folder.path)") }
+    }
+
+    private func renderSheet(to path: String) throws {
+        guard let image else { throw ValidationError("--sheet needs --image PHOTO, the product to show.") }
+        let photo = try InputCollector().read(URL(fileURLWithPath: image), limit: ProcessOptions().limits.maxInputBytes)
+        var layout = PresetSheet()
+        layout.seed = seed
+        if let size { layout.tile = try ProcessOptions.Spec.size.parse(size) }
+        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: WorkerPool.coreCount)
+        let grid = try layout.render(photo: photo, services: processor.services)
+        try OutputStore().write(grid.encoded(as: .png), to: URL(fileURLWithPath: path))
+        print("wrote \(layout.presets.count) presets × \(layout.shadows.count) shadows (\(grid.size)) to \(path)")
     }
 }
