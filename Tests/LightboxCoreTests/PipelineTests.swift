@@ -7,7 +7,7 @@ import Testing
 @Suite struct PipelineTests {
     @Test func standardStepsInOrder() {
         #expect(Pipeline.standard.steps.map(\.name) == [
-            "decode", "orient", "colour", "segment", "refine-matte", "cutout", "qa",
+            "decode", "orient", "colour", "segment", "refine-matte", "straighten", "cutout", "qa",
             "background", "fit", "shadow", "composite", "watermark", "encode",
         ])
     }
