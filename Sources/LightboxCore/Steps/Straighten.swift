@@ -1,9 +1,8 @@
 import Foundation
 
-/// Levels a product shot a few degrees off: the principal axis of the matte, when it is
-/// within ±15° of vertical or horizontal, is turned onto that axis. Round and square
-/// products have no principal axis (their spread is the same every way), so they are
-/// left as shot.
+/// Levels a product shot a few degrees off: when the matte's edges mostly run one way
+/// within ±15° of vertical or horizontal, the product is turned onto that axis. Round
+/// products have no such direction and are left as shot, as is a larger tilt (a pose).
 public struct Straighten: PipelineStep {
     public let name = "straighten"
 
@@ -11,8 +10,12 @@ public struct Straighten: PipelineStep {
     static let maxTilt = 15.0
     /// Tilts smaller than this are not worth a resample.
     static let minTilt = 0.3
-    /// The long axis's spread must be this many times the short one's to mean anything.
-    static let minElongation = 1.2
+    /// Below this share of edges in one direction there is no direction (a disc gives 0.05,
+    /// a tapered mug 0.2, upright bottles and boxes 0.6–0.85).
+    static let minStrength = 0.3
+    /// Edges leaning the other way as much as this share of the peak's mean a tapered
+    /// product (a mug, a cone), whose sides lean both ways while it stands straight.
+    static let maxMirrored = 0.5
 
     public init() {}
 
@@ -21,12 +24,16 @@ public struct Straighten: PipelineStep {
     public func run(_ context: inout PipelineContext) throws {
         let matte = try context.required(context.matte, "matte")
         let colour = try context.required(context.foreground, "foreground")
-        guard let axis = try PrincipalAxis(of: matte) else { return }
-        guard axis.elongation >= Self.minElongation else {
-            context.notes.append("straighten: no clear axis (elongation \(Self.format(axis.elongation))), left as shot")
+        guard let edges = try EdgeDirection(of: matte) else { return }
+        guard edges.strength >= Self.minStrength else {
+            context.notes.append("straighten: no clear edge direction (\(Int(edges.strength * 100))% of edges agree), left as shot")
             return
         }
-        let tilt = axis.tiltFromNearestAxis
+        let tilt = edges.degrees
+        guard abs(tilt) < 2 || edges.mirroredStrength < Self.maxMirrored * edges.strength else {
+            context.notes.append("straighten: edges lean both ways by \(Self.format(abs(tilt)))° (a tapered shape), left as shot")
+            return
+        }
         guard abs(tilt) <= Self.maxTilt else {
             context.notes.append("straighten: \(Self.format(tilt))° off axis is more than ±\(Int(Self.maxTilt))°, left as shot")
             return
@@ -42,42 +49,58 @@ public struct Straighten: PipelineStep {
     private static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 }
 
-/// The orientation of a matte's spread, from its alpha-weighted second moments.
-struct PrincipalAxis {
-    /// The long axis's angle from the x axis, in degrees within (−90, 90]; positive turns
-    /// clockwise on screen (y grows downward).
+/// Which way a matte's edges run, folded onto a quarter turn, so that vertical sides and
+/// horizontal tops and bottoms vote together. Straight-sided products (bottles, boxes, jars,
+/// several upright products side by side) give a sharp peak; round ones spread their votes.
+/// The principal axis of the whole silhouette is no use here: two products side by side, a
+/// shoe or a box in perspective all have a diagonal one while standing straight.
+struct EdgeDirection {
+    /// The dominant edges' turn from the axes, in degrees within [−45, 45); positive is
+    /// clockwise on screen.
     let degrees: Double
-    /// √(λ₁/λ₂): 1 for a disc or a square, 3 for a bottle three times as tall as wide.
-    let elongation: Double
+    /// The share of edge strength within ±2° of the peak: about 0.05 for a disc, 0.5–1 for a
+    /// straight-sided product.
+    let strength: Double
+    /// The same share around the opposite angle, −`degrees`.
+    let mirroredStrength: Double
+
+    static let binsPerDegree = 2
+    static let bins = 90 * binsPerDegree
 
     init?(of matte: VipsImage) throws {
-        let values = try matte.cast(.uchar).pixels(as: UInt8.self)
-        let width = matte.size.width
-        var mass = 0.0, sumX = 0.0, sumY = 0.0, sumXX = 0.0, sumYY = 0.0, sumXY = 0.0
-        for (index, value) in values.enumerated() where value > 0 {
-            let weight = Double(value), x = Double(index % width), y = Double(index / width)
-            mass += weight
-            sumX += weight * x
-            sumY += weight * y
-            sumXX += weight * x * x
-            sumYY += weight * y * y
-            sumXY += weight * x * y
+        // A little blur turns the pixel staircase of a slanted edge into a smooth ramp.
+        let smoothed = try matte.cast(.uchar).gaussianBlurred(sigma: 3).cast(.uchar)
+        let width = smoothed.size.width, height = smoothed.size.height
+        guard width > 2, height > 2 else { return nil }
+        let values = try smoothed.pixels(as: UInt8.self)
+        var histogram = [Double](repeating: 0, count: Self.bins)
+        for y in 1..<height - 1 {
+            for x in 1..<width - 1 {
+                let above = (y - 1) * width + x, here = y * width + x, below = (y + 1) * width + x
+                let p = { (index: Int) in Double(values[index]) }
+                let gx = p(above + 1) + 2 * p(here + 1) + p(below + 1) - p(above - 1) - 2 * p(here - 1) - p(below - 1)
+                let gy = p(below - 1) + 2 * p(below) + p(below + 1) - p(above - 1) - 2 * p(above) - p(above + 1)
+                let magnitude = (gx * gx + gy * gy).squareRoot()
+                // A full 0→255 step gives 1020; faint ripples do not vote.
+                guard magnitude > 100 else { continue }
+                var folded = (atan2(gy, gx) * 180 / .pi).truncatingRemainder(dividingBy: 90)
+                if folded < -45 { folded += 90 } else if folded >= 45 { folded -= 90 }
+                histogram[min(Self.bins - 1, Int((folded + 45) * Double(Self.binsPerDegree)))] += magnitude
+            }
         }
-        guard mass > 0 else { return nil }
-        let (meanX, meanY) = (sumX / mass, sumY / mass)
-        let varianceX = sumXX / mass - meanX * meanX
-        let varianceY = sumYY / mass - meanY * meanY
-        let covariance = sumXY / mass - meanX * meanY
-        let half = (varianceX - varianceY) / 2
-        let spread = (half * half + covariance * covariance).squareRoot()
-        let mean = (varianceX + varianceY) / 2
-        let (major, minor) = (mean + spread, max(mean - spread, 1e-9))
-        degrees = 0.5 * atan2(2 * covariance, varianceX - varianceY) * 180 / .pi
-        elongation = (major / minor).squareRoot()
-    }
-
-    /// How far the axis is from the nearest of horizontal and vertical, signed like `degrees`.
-    var tiltFromNearestAxis: Double {
-        abs(degrees) <= 45 ? degrees : degrees - (degrees > 0 ? 90 : -90)
+        let total = histogram.reduce(0, +)
+        guard total > 0 else { return nil }
+        let reach = 2 * Self.binsPerDegree
+        let window = { (centre: Int) in (-reach...reach).map { histogram[(centre + $0 + Self.bins) % Self.bins] } }
+        let peak = (0..<Self.bins).max { window($0).reduce(0, +) < window($1).reduce(0, +) } ?? 0
+        let around = window(peak)
+        let mass = around.reduce(0, +)
+        let offset = zip(-reach...reach, around).map { Double($0) * $1 }.reduce(0, +) / mass
+        var centre = (Double(peak) + 0.5 + offset) / Double(Self.binsPerDegree) - 45
+        if centre >= 45 { centre -= 90 } else if centre < -45 { centre += 90 }
+        degrees = centre
+        strength = mass / total
+        let mirror = Int(((-centre + 45) * Double(Self.binsPerDegree)).rounded(.down))
+        mirroredStrength = window((mirror % Self.bins + Self.bins) % Self.bins).reduce(0, +) / total
     }
 }

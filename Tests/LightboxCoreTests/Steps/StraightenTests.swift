@@ -75,7 +75,21 @@ import Testing
         let context = try straightened(compact)
         let matte = try #require(context.matte)
         #expect(try Pixels(matte).values == Pixels(compact).values)
-        #expect(context.notes.contains { $0.contains("no clear axis") })
+        #expect(context.notes.contains { $0.contains("no clear edge direction") })
+    }
+
+    @Test func aTaperedMugStandingStraightIsLeftAlone() throws {
+        // Sides leaning 4° inward, both ways: the mug is upright.
+        let size = PixelSize(width: 400, height: 500)
+        let values = (0..<size.pixelCount).map { index -> UInt8 in
+            let x = Double(index % 400), y = Double(index / 400)
+            let halfWidth = 110 - (450 - y) * tan(4 * Double.pi / 180)
+            return (60...450).contains(y) && abs(x - 200) <= halfWidth ? 255 : 0
+        }
+        let mug = try VipsImage.fromPixels(values, size: size, bands: 1, format: .uchar)
+        let context = try straightened(mug)
+        let matte = try #require(context.matte)
+        #expect(try Pixels(matte).values == Pixels(mug).values, "\(context.notes)")
     }
 
     @Test func aTiltBeyondFifteenDegreesIsAPoseAndLeftAlone() throws {
@@ -88,27 +102,39 @@ import Testing
 
     @Test func aLyingProductIsLevelledToHorizontal() throws {
         let lying = try bottle(tilted: 90 + 6)
-        let axis = try #require(try PrincipalAxis(of: lying))
-        #expect(abs(axis.tiltFromNearestAxis - 6) < 0.5)
+        let edges = try #require(try EdgeDirection(of: lying))
+        #expect(abs(edges.degrees - 6) < 0.5)
         let context = try straightened(lying)
         let matte = try #require(context.matte)
-        let after = try #require(try PrincipalAxis(of: matte))
-        #expect(abs(after.tiltFromNearestAxis) < 0.5)
+        let after = try #require(try EdgeDirection(of: matte))
+        #expect(abs(after.degrees) < 0.5)
+    }
+
+    @Test func uprightSamplePhotosAreNotTurned() throws {
+        let samples = try FileManager.default.contentsOfDirectory(at: Fixtures.examples, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "jpg" }
+        #expect(samples.count >= 5)
+        for sample in samples {
+            let outcome = try TestEngine.run(Data(contentsOf: sample), [("format", "png"), ("straighten", "true")])
+            #expect(outcome.error == nil)
+            let turns = outcome.notes.filter { $0.hasPrefix("straightened by") }
+            #expect(turns.isEmpty, "\(sample.lastPathComponent): \(turns)")
+        }
     }
 
     @Test func aRealPhotoTurnedSevenDegreesIsLevelledThroughThePipeline() throws {
         let upright = try VipsImage.decode(Fixtures.data("bottle-exif8.jpg")).autorotated()
         let turned = try upright.rotated(by: 7).encoded(as: .png)
-        let cutout = { (straighten: Bool) throws -> PrincipalAxis? in
+        let cutout = { (straighten: Bool) throws -> EdgeDirection? in
             let outcome = try TestEngine.run(turned, [("format", "png")]) {
                 $0.straighten = straighten
                 $0.wantsCutout = true
             }
             let cutout = try #require(outcome.cutout)
-            return try PrincipalAxis(of: VipsImage.decode(cutout.data).bands(3))
+            return try EdgeDirection(of: VipsImage.decode(cutout.data).bands(3))
         }
         let before = try #require(try cutout(false)), after = try #require(try cutout(true))
-        #expect(abs(before.tiltFromNearestAxis) > 5)
-        #expect(abs(after.tiltFromNearestAxis) < 1, "tilt \(after.tiltFromNearestAxis)° after, \(before.tiltFromNearestAxis)° before")
+        #expect(abs(before.degrees) > 5)
+        #expect(abs(after.degrees) < 1, "tilt \(after.degrees)° after, \(before.degrees)° before")
     }
 }
