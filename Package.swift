@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
@@ -50,6 +51,11 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
+        // The durable job queue behind a protocol, and its embedded SQLite store.
+        .target(
+            name: "LightboxJobs",
+            dependencies: ["LightboxCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "lightbox",
             dependencies: [
@@ -67,6 +73,7 @@ let package = Package(
                 path: "Tests/LightboxTestSupport"),
         .testTarget(name: "LightboxCoreTests", dependencies: ["LightboxCore", "LightboxTestSupport"]),
         .testTarget(name: "LightboxIOTests", dependencies: ["LightboxIO", "LightboxTestSupport"]),
+        .testTarget(name: "LightboxJobsTests", dependencies: ["LightboxJobs", "LightboxTestSupport"]),
         // Runs the built `lightbox` binary as a user would.
         .testTarget(name: "LightboxCLITests", dependencies: ["lightbox", "LightboxTestSupport"]),
     ],

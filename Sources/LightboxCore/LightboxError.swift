@@ -15,6 +15,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case generatorUnavailable = "generator_unavailable"
         case generatorRejected = "generator_rejected"
         case budgetExceeded = "budget_exceeded"
+        case insufficientCredits = "insufficient_credits"
         case inputUnreadable = "input_unreadable"
         case outputFailed = "output_failed"
         case `internal` = "internal_error"
@@ -26,6 +27,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .unsupportedFormat: 415
             case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed, .generatorRejected: 422
             case .budgetExceeded: 429
+            case .insufficientCredits: 402
             case .inputUnreadable: 404
             case .modelUnavailable, .generatorUnavailable: 503
             case .modelFailed, .outputFailed, .internal: 500

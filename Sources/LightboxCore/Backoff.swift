@@ -1,20 +1,8 @@
 import Foundation
 
-/// Time as the generator sees it: the day its budget counts, and the waits between
-/// attempts. Tests inject one that records the waits instead of sleeping.
-public protocol GeneratorClock: Sendable {
-    var now: Date { get }
-    func sleep(for duration: Duration)
-}
-
-public struct SystemGeneratorClock: GeneratorClock {
-    public init() {}
-    public var now: Date { Date() }
-    public func sleep(for duration: Duration) { Thread.sleep(forTimeInterval: duration.seconds) }
-}
-
-/// Waits between attempts: 1, 2, 4, 8 s… with ±25% jitter, or what the server's
-/// `Retry-After` asks for, never more than `longest`.
+/// Waits between attempts: 1, 2, 4, 8 s… with ±25% jitter, or what a server's
+/// `Retry-After` asks for, never more than `longest`. For the generator's calls and the
+/// job queue's retries alike.
 public struct Backoff: Sendable {
     public var first: Duration = .seconds(1)
     public var longest: Duration = .seconds(60)
@@ -43,5 +31,5 @@ public struct Backoff: Sendable {
 }
 
 extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -1,0 +1,90 @@
+import Foundation
+import LightboxCore
+
+/// One image to process for one account, as the queue keeps it.
+public struct Job: Sendable, Equatable {
+    public enum State: String, Sendable, Codable, CaseIterable {
+        case queued, processing, completed, failed, dead
+    }
+
+    public let id: String
+    public let account: String
+    public var state: State
+    /// Higher first: interactive API calls before batch items.
+    public let priority: Int
+    /// What to do, as the adapter that enqueued it wrote it (options, input location).
+    public let payload: Data
+    /// Credits reserved at enqueue, charged on completion, refunded on failure or cancel.
+    public let cost: Int
+    public let idempotencyKey: String?
+    /// Attempts started so far; a released lease does not count.
+    public var attempts: Int
+    /// Not claimed before this time (a retry's backoff).
+    public var runAfter: Date
+    public var leaseOwner: String?
+    public var leaseExpires: Date?
+    public var error: JobError?
+    /// What the adapter that ran it recorded (outputs, timings).
+    public var result: Data?
+    public let createdAt: Date
+    public var updatedAt: Date
+}
+
+/// Why a job failed, as the API reports it: `{code, message}`.
+public struct JobError: Sendable, Equatable, Codable {
+    public let code: String
+    public let message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public init(_ error: LightboxError) {
+        self.init(code: error.code.rawValue, message: error.message)
+    }
+
+    public static let cancelled = JobError(code: "cancelled", message: "Cancelled before it started; the credits were refunded")
+    public static let leaseExpired = JobError(code: "lease_expired", message: "The worker stopped answering while processing")
+}
+
+/// What an adapter asks the queue to run.
+public struct NewJob: Sendable {
+    public var account: String
+    public var payload: Data
+    public var priority: Int
+    public var cost: Int
+    public var idempotencyKey: String?
+
+    public init(account: String, payload: Data, priority: Int = JobPriority.interactive, cost: Int = 1,
+                idempotencyKey: String? = nil) {
+        self.account = account
+        self.payload = payload
+        self.priority = priority
+        self.cost = cost
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+public enum JobPriority {
+    public static let interactive = 10
+    public static let batch = 0
+}
+
+/// An account: a hashed API key and its credits.
+public struct Account: Sendable, Equatable {
+    public let id: String
+    public var balance: Int
+    /// Held by queued and processing jobs.
+    public var reserved: Int
+    public var charged: Int
+
+    public init(id: String, balance: Int, reserved: Int, charged: Int) {
+        self.id = id
+        self.balance = balance
+        self.reserved = reserved
+        self.charged = charged
+    }
+
+    public var available: Int { balance - reserved }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import LightboxCore
+
+/// The durable queue: jobs move queued → processing → completed | failed | dead, and
+/// every store (embedded SQLite, PostgreSQL for several machines) passes the same
+/// conformance tests. Every transition is one transaction, guarded by the state it
+/// leaves, so that a repeated or late call (a worker whose lease was rescued) changes
+/// nothing and never charges twice.
+public protocol JobStore: Sendable {
+    /// Adds an account with `credits`; its key is stored only as a hash.
+    func createAccount(id: String, keyHash: String, credits: Int) async throws
+    func account(id: String) async throws -> Account?
+    func account(keyHash: String) async throws -> Account?
+
+    /// Reserves the job's cost and queues it. With an idempotency key already used by the
+    /// account, returns the first job instead (`created` false) and reserves nothing.
+    /// Throws `insufficient_credits` (402) when the account cannot cover the cost.
+    func enqueue(_ job: NewJob, now: Date) async throws -> (job: Job, created: Bool)
+    func job(id: String) async throws -> Job?
+
+    /// The next runnable job (highest priority, then oldest), leased to `worker`.
+    func claim(worker: String, lease: Duration, now: Date) async throws -> Job?
+    /// Extends the lease; false when the worker no longer holds it.
+    func heartbeat(id: String, worker: String, lease: Duration, now: Date) async throws -> Bool
+    /// Completes and charges; false when the worker no longer holds the lease.
+    func complete(id: String, worker: String, result: Data, now: Date) async throws -> Bool
+    /// A permanent error fails the job; a transient one queues it again after `retryAfter`,
+    /// or makes it dead once `maxAttempts` have run. Failed and dead jobs are refunded.
+    func fail(id: String, worker: String, error: JobError, permanent: Bool, retryAfter: Duration,
+              now: Date) async throws -> Job.State?
+    /// Hands the job back without counting the attempt (graceful shutdown).
+    func release(id: String, worker: String, now: Date) async throws -> Bool
+    /// Requeues processing jobs whose lease expired (their worker died); dead after the last attempt.
+    func rescueExpired(now: Date) async throws -> [String]
+    /// Cancels a queued job and refunds it; false when it is no longer queued.
+    func cancel(id: String, now: Date) async throws -> Bool
+
+    func jobs(in state: Job.State, limit: Int) async throws -> [Job]
+    func counts() async throws -> [Job.State: Int]
+    /// Queues a dead job again with a fresh set of attempts, reserving its cost again.
+    func retryDead(id: String, now: Date) async throws -> Bool
+    func purgeDead() async throws -> Int
+}
+
+public enum JobQueue {
+    public static let maxAttempts = 3
+}
