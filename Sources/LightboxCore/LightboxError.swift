@@ -16,13 +16,18 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case generatorRejected = "generator_rejected"
         case budgetExceeded = "budget_exceeded"
         case insufficientCredits = "insufficient_credits"
+        case missingField = "missing_field"
+        case unauthorized = "unauthorized"
+        case notFound = "not_found"
         case inputUnreadable = "input_unreadable"
         case outputFailed = "output_failed"
         case `internal` = "internal_error"
 
         public var httpStatus: Int {
             switch self {
-            case .emptyInput, .invalidOption: 400
+            case .emptyInput, .invalidOption, .missingField: 400
+            case .unauthorized: 401
+            case .notFound: 404
             case .inputTooLarge: 413
             case .unsupportedFormat: 415
             case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed, .generatorRejected: 422

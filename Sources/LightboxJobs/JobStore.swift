@@ -11,6 +11,8 @@ public protocol JobStore: Sendable {
     func createAccount(id: String, keyHash: String, credits: Int) async throws
     func account(id: String) async throws -> Account?
     func account(keyHash: String) async throws -> Account?
+    /// The stored hash of the account's key, for a constant-time comparison by the caller.
+    func keyHash(account: String) async throws -> String?
 
     /// Reserves the job's cost and queues it. With an idempotency key already used by the
     /// account, returns the first job instead (`created` false) and reserves nothing.

@@ -54,6 +54,12 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
+    public func keyHash(account: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT key_hash FROM accounts WHERE id = ?", arguments: [account])
+        }
+    }
+
     // MARK: Jobs
 
     public func enqueue(_ new: NewJob, now: Date) async throws -> (job: Job, created: Bool) {

@@ -5,7 +5,11 @@ import LightboxCore
 // Exit codes scripts rely on: 0 all succeeded, 1 some images failed, 2 usage error.
 do {
     var command = try LightboxCommand.parseAsRoot()
-    try command.run()
+    if let service = command as? AsyncCommand {
+        try await service.execute()
+    } else {
+        try command.run()
+    }
 } catch let exit as ExitCode {
     Foundation.exit(exit.rawValue)
 } catch let error as LightboxError {

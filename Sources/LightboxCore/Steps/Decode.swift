@@ -9,6 +9,21 @@ public struct Decode: PipelineStep {
 
     public func run(_ context: inout PipelineContext) throws {
         let input = context.input, limits = context.options.limits
+        let (format, size) = try Self.probe(input, limits: limits)
+        context.sourceFormat = format
+        let target = context.options.keepFullResolution ? nil : Self.workingLongSide(for: context.options.canvas)
+        let image = try input.withUnsafeBytes { bytes -> VipsImage in
+            let shrink = Self.shrinkFactor(for: size, format: format, target: target)
+            let chosen = try Self.open(bytes, format, shrink: shrink)
+            return try Self.decodeFailure(format) { try chosen.materialized() }
+        }
+        context.sourceSize = size
+        context.image = image
+    }
+
+    /// The checks that need only the header: empty, over the byte limit, not an image
+    /// type, damaged header, over the pixel limit. What an API runs before it queues a job.
+    public static func probe(_ input: Data, limits: DecodeLimits) throws -> (format: ImageFormat, size: PixelSize) {
         guard !input.isEmpty else { throw LightboxError(.emptyInput, "The input is empty (0 bytes)") }
         guard input.count <= limits.maxInputBytes else {
             throw LightboxError(.inputTooLarge,
@@ -18,17 +33,12 @@ public struct Decode: PipelineStep {
             throw LightboxError(.unsupportedFormat,
                                 "The input is not a JPEG, PNG, WebP, HEIC/AVIF or TIFF image (it starts with \(leadingBytes(input)))")
         }
-        context.sourceFormat = format
-        let target = context.options.keepFullResolution ? nil : Self.workingLongSide(for: context.options.canvas)
-        let (size, image) = try input.withUnsafeBytes { bytes -> (PixelSize, VipsImage) in
-            let header = try open(bytes, format, shrink: 1)
-            try check(header.size, against: limits)
-            let shrink = Self.shrinkFactor(for: header.size, format: format, target: target)
-            let chosen = shrink > 1 ? try open(bytes, format, shrink: shrink) : header
-            return (header.size, try decodeFailure(format) { try chosen.materialized() })
+        let size = try input.withUnsafeBytes { try open($0, format, shrink: 1).size }
+        guard size.pixelCount <= limits.maxPixels else {
+            throw LightboxError(.imageTooLarge, "The image is \(size) (\(megapixels(size.pixelCount)) MP); "
+                                + "the limit is \(megapixels(limits.maxPixels)) MP")
         }
-        context.sourceSize = size
-        context.image = image
+        return (format, size)
     }
 
     /// Twice the canvas: products that fill half the frame are still never upscaled.
@@ -40,19 +50,12 @@ public struct Decode: PipelineStep {
         return [8, 4, 2].first { size.longSide / $0 >= target } ?? 1
     }
 
-    private func open(_ bytes: UnsafeRawBufferPointer, _ format: ImageFormat, shrink: Int) throws -> VipsImage {
+    private static func open(_ bytes: UnsafeRawBufferPointer, _ format: ImageFormat, shrink: Int) throws -> VipsImage {
         try decodeFailure(format) { try VipsImage.load(bytes, as: format, shrink: shrink) }
     }
 
-    private func check(_ size: PixelSize, against limits: DecodeLimits) throws {
-        guard size.pixelCount <= limits.maxPixels else {
-            throw LightboxError(.imageTooLarge, "The image is \(size) (\(megapixels(size.pixelCount)) MP); "
-                                + "the limit is \(megapixels(limits.maxPixels)) MP")
-        }
-    }
-
     /// Turns a decoder's complaint into a truncated or corrupt image error.
-    private func decodeFailure<T>(_ format: ImageFormat, _ body: () throws -> T) throws -> T {
+    private static func decodeFailure<T>(_ format: ImageFormat, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as LightboxError where error.code == .internal {

@@ -44,7 +44,7 @@ public struct QualityCheck: PipelineStep {
 }
 
 /// How a cutout looked to QA. `score` is 1 for a decisive matte, 0 for an undecided one.
-public struct QAReport: Sendable, Encodable, Equatable {
+public struct QAReport: Sendable, Codable, Equatable {
     public var coverage: Double
     public var uncertainty: Double
     public var peak: Double
@@ -65,5 +65,15 @@ public struct QAReport: Sendable, Encodable, Equatable {
         try container.encode(uncertainty, forKey: .uncertainty)
         try container.encode(peak, forKey: .peak)
         try container.encodeIfPresent(failure, forKey: .failure)
+    }
+}
+
+extension QAReport {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(coverage: try container.decode(Double.self, forKey: .coverage),
+                  uncertainty: try container.decode(Double.self, forKey: .uncertainty),
+                  peak: try container.decode(Double.self, forKey: .peak),
+                  failure: try container.decodeIfPresent(String.self, forKey: .failure))
     }
 }

@@ -1,0 +1,198 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LightboxCore
+import LightboxIO
+import LightboxJobs
+import NIOCore
+import NIOFoundationCompat
+
+/// The HTTP API: a thin adapter that authenticates, validates at the boundary, stores the
+/// input, and queues; the job store and the workers do the rest.
+public struct ServiceAPI: Sendable {
+    let store: any JobStore
+    let config: ServiceConfig
+
+    public init(store: any JobStore, config: ServiceConfig) {
+        self.store = store
+        self.config = config
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ErrorBodies())
+        router.get("/healthz") { _, _ in Self.json(200, ["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            _ = try await store.counts()
+            return Self.json(200, ["status": "ready"])
+        }
+        router.post("/v1/image/product-photo") { request, _ in try await submit(request) }
+        router.get("/v1/image/:id") { request, context in
+            let account = try await authenticate(request)
+            return Self.json(200, try await status(of: owned(context.parameters.get("id"), by: account)))
+        }
+        router.delete("/v1/image/:id") { request, context in
+            let account = try await authenticate(request)
+            let job = try await owned(context.parameters.get("id"), by: account)
+            guard try await store.cancel(id: job.id, now: Date()) else {
+                throw LightboxError(.invalidOption, "Only a queued job can be cancelled; \(job.id) is \(job.state.rawValue)")
+            }
+            return Self.json(200, try await status(of: owned(job.id, by: account)))
+        }
+        router.get("/v1/account") { request, _ in
+            let account = try await authenticate(request)
+            let current = try await store.account(id: account) ?? Account(id: account, balance: 0, reserved: 0, charged: 0)
+            return Self.json(200, AccountBody(account: current.id, balance: current.balance, reserved: current.reserved,
+                                              available: current.available, charged: current.charged))
+        }
+        router.get("/outputs/files/:name") { request, context in try file(context.parameters.get("name"), request) }
+        return router
+    }
+
+    // MARK: Endpoints
+
+    private func submit(_ request: Request) async throws -> Response {
+        let account = try await authenticate(request)
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > config.maxUploadBytes + 65_536 {
+            throw LightboxError(.inputTooLarge, "The upload is \(length) bytes; the limit is \(config.maxUploadBytes)")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: config.maxUploadBytes + 65_536)
+        } catch {
+            throw LightboxError(.inputTooLarge, "The upload is over the limit of \(config.maxUploadBytes) bytes")
+        }
+        let form = try ProductPhotoForm(body: body, contentType: request.headers[.contentType])
+        // Size, type and pixel count from the header, before anything is queued.
+        _ = try Decode.probe(form.image, limits: config.limits)
+        let name = SHA256.hash(data: form.image).map { String(format: "%02x", $0) }.joined() + ".img"
+        let inputFile = config.inputs.appendingPathComponent(name)
+        if !FileManager.default.fileExists(atPath: inputFile.path) {
+            try OutputStore().write(form.image, to: inputFile)
+        }
+        let payload = try JSONEncoder().encode(JobPayload(input: name, options: form.options))
+        let (job, _) = try await store.enqueue(
+            NewJob(account: account, payload: payload, priority: form.priority, cost: config.creditsPerImage,
+                   idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!]), now: Date())
+        let waiting = try await store.counts()
+        let ahead = (waiting[.queued] ?? 0) + (waiting[.processing] ?? 0)
+        return Self.json(202, Accepted(
+            generationId: job.id, status: Self.publicState(job.state), creditsUsed: job.cost,
+            pipeline: ["remove-background", "replace-background", "add-shadow"],
+            estimatedSeconds: max(1, Int((Double(ahead) / Double(max(1, config.workers)) * 0.6).rounded(.up)))))
+    }
+
+    private func status(of job: Job) async throws -> StatusBody {
+        let report = job.result.flatMap { try? JSONDecoder().decode(JobReport.self, from: $0) }
+        let outputs = Dictionary(report?.outputs.map { ($0.format, "/outputs/files/\($0.file)") } ?? [],
+                                 uniquingKeysWith: { first, _ in first })
+        return StatusBody(
+            generationId: job.id, status: Self.publicState(job.state), attempts: job.attempts,
+            outputUrl: report?.outputs.first.map { "/outputs/files/\($0.file)" }, outputs: outputs,
+            error: job.state == .completed ? nil : job.error.map { ErrorBody.Detail(code: $0.code, message: $0.message) },
+            timingsMs: report?.timingsMs ?? [:], qa: report?.qa, notes: report?.notes ?? [],
+            creditsUsed: job.state == .completed ? job.cost : 0)
+    }
+
+    private func file(_ name: String?, _ request: Request) throws -> Response {
+        // Content-hash names only: nothing else on disk can be named.
+        guard let name, let dot = name.firstIndex(of: "."), name[..<dot].count == 32,
+              name[..<dot].allSatisfy(\.isHexDigit),
+              let format = OutputFormat.allCases.first(where: { $0.fileExtension == name[name.index(after: dot)...] })
+        else { throw LightboxError(.notFound, "No such output file") }
+        let url = config.outputs.appendingPathComponent(name)
+        guard let data = try? Data(contentsOf: url) else { throw LightboxError(.notFound, "No such output file") }
+        let etag = "\"\(name[..<dot])\""
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=31536000, immutable",
+                                   .contentType: "image/\(format.rawValue)"]
+        if request.headers[.ifNoneMatch] == etag {
+            headers[.contentType] = nil
+            return Response(status: .notModified, headers: headers)
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    // MARK: Helpers
+
+    /// The account a bearer key belongs to; 401 for a missing or wrong key.
+    private func authenticate(_ request: Request) async throws -> String {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
+              let (account, secret) = APIKeys.parse(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
+              let stored = try await store.keyHash(account: account),
+              APIKeys.constantTimeEqual(APIKeys.hash(secret), stored)
+        else { throw LightboxError(.unauthorized, "Send a valid API key as 'Authorization: Bearer <key>'") }
+        return account
+    }
+
+    private func owned(_ id: String?, by account: String) async throws -> Job {
+        guard let id, let job = try await store.job(id: id), job.account == account else {
+            throw LightboxError(.notFound, "No generation \(id ?? "") for this key")
+        }
+        return job
+    }
+
+    static func publicState(_ state: Job.State) -> String { state == .dead ? "failed" : state.rawValue }
+
+    static func json(_ status: Int, _ body: some Encodable) -> Response {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
+        return Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
+    }
+}
+
+/// Every error leaves as `{"error": {"code", "message"}}` with the code's HTTP status.
+struct ErrorBodies: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as LightboxError {
+            return ServiceAPI.json(error.httpStatus, ErrorBody(error: .init(code: error.code.rawValue, message: error.message)))
+        } catch let error as HTTPError where error.status == .notFound {
+            return ServiceAPI.json(404, ErrorBody(error: .init(code: "not_found", message: "No such endpoint")))
+        }
+    }
+}
+
+struct ErrorBody: Codable {
+    struct Detail: Codable {
+        let code: String
+        let message: String
+    }
+
+    let error: Detail
+}
+
+struct Accepted: Encodable {
+    let generationId: String
+    let status: String
+    let creditsUsed: Int
+    let pipeline: [String]
+    let estimatedSeconds: Int
+}
+
+struct StatusBody: Encodable {
+    let generationId: String
+    let status: String
+    let attempts: Int
+    let outputUrl: String?
+    let outputs: [String: String]
+    let error: ErrorBody.Detail?
+    let timingsMs: [String: Double]
+    let qa: QAReport?
+    let notes: [String]
+    let creditsUsed: Int
+}
+
+struct AccountBody: Encodable {
+    let account: String
+    let balance: Int
+    let reserved: Int
+    let available: Int
+    let charged: Int
+}

@@ -1,0 +1,104 @@
+import Foundation
+import NIOHTTP1
+import LightboxCore
+import LightboxTestSupport
+import Testing
+
+@Suite(.serialized) struct ServiceAPITests {
+    @Test func aPhotoGoesInAndAStudioShotComesOut() async throws {
+        let service = try await ServiceHarness.start()
+        let key = try await service.key(credits: 5)
+        let accepted = try await service.submit(Fixtures.data("lipstick-small.jpg"),
+                                                fields: [("size", "300x300"), ("output_format", "jpeg,webp"),
+                                                         ("preset", "white-studio"), ("shadow_type", "soft")], key: key)
+        #expect(accepted.status == 202)
+        let body = accepted.json
+        let id = try #require(body["generation_id"] as? String)
+        #expect(body["status"] as? String == "queued" && body["credits_used"] as? Int == 1)
+        #expect(body["pipeline"] as? [String] == ["remove-background", "replace-background", "add-shadow"])
+        #expect((body["estimated_seconds"] as? Int ?? 0) >= 1)
+
+        let done = try await service.finished(id, key: key)
+        #expect(done.json["status"] as? String == "completed", "\(done.json)")
+        let outputs = try #require(done.json["outputs"] as? [String: String])
+        #expect(Set(outputs.keys) == ["jpeg", "webp"])
+        #expect(done.json["output_url"] as? String == outputs["jpeg"])
+        #expect((done.json["timings_ms"] as? [String: Double])?["segment"] != nil)
+        #expect((done.json["qa"] as? [String: Any])?["passed"] as? Bool == true)
+
+        let file = try await service.send(.GET, try #require(outputs["jpeg"]))
+        #expect(file.status == 200 && file.headers["content-type"] == "image/jpeg")
+        #expect(file.headers["cache-control"] == "public, max-age=31536000, immutable")
+        let etag = try #require(file.headers["etag"])
+        let pixels = try Pixels(decoding: file.body)
+        #expect(pixels.width == 300 && pixels.height == 300)
+        #expect(pixels.pixel(3, 3).allSatisfy { $0 >= 240 }, "white studio corner")
+        let again = try await service.send(.GET, try #require(outputs["jpeg"]), headers: ["If-None-Match": etag])
+        #expect(again.status == 304)
+
+        let account = try await service.send(.GET, "/v1/account", key: key).json
+        #expect(account["balance"] as? Int == 4 && account["charged"] as? Int == 1 && account["reserved"] as? Int == 0)
+        await service.stop()
+    }
+
+    @Test func badRequestsGetTheirStatusAndOneErrorShape() async throws {
+        let service = try await ServiceHarness.start(workers: 0) { $0.maxUploadBytes = 150_000 }
+        let key = try await service.key()
+        let photo = try Fixtures.data("lipstick-exif6.jpg")
+        let cases: [(String, ServiceHarness.Reply, Int, String)] = [
+            ("no key", try await service.submit(photo, key: nil), 401, "unauthorized"),
+            ("wrong key", try await service.submit(photo, key: "lb_acct00_" + String(repeating: "0", count: 64)), 401, "unauthorized"),
+            ("not an image", try await service.submit(Data("hello".utf8), key: key), 415, "unsupported_format"),
+            ("empty file", try await service.submit(Data(), key: key), 400, "empty_input"),
+            ("no image", try await service.submit(nil, fields: [("size", "300x300")], key: key), 400, "missing_field"),
+            ("bad size", try await service.submit(photo, fields: [("size", "abc")], key: key), 400, "invalid_option"),
+            ("unknown preset", try await service.submit(photo, fields: [("preset", "#ff0000")], key: key), 400, "invalid_option"),
+            ("unknown field", try await service.submit(photo, fields: [("colour", "red")], key: key), 400, "invalid_option"),
+            ("too big", try await service.submit(Fixtures.data("lipstick-small.jpg"), key: key), 413, "input_too_large"),
+            ("bomb", try await service.submit(CraftedFiles.pngHeader(width: 100_000, height: 100_000), key: key),
+             422, "image_too_large"),
+            ("unknown id", try await service.send(.GET, "/v1/image/gen_missing", key: key), 404, "not_found"),
+            ("traversal", try await service.send(.GET, "/outputs/files/..%2Flightbox.sqlite"), 404, "not_found"),
+        ]
+        for (label, reply, status, code) in cases {
+            #expect(reply.status == status, "\(label): \(reply.status) \(reply.json)")
+            #expect(reply.error?.code == code, "\(label): \(reply.json)")
+            #expect(reply.error?.message.isEmpty == false, "\(label)")
+        }
+        #expect(cases[5].1.error?.message.contains("for size") == true, "the field is named")
+        #expect(cases[6].1.error?.message.contains("for preset") == true)
+        let counts = try await service.host.store.counts()
+        #expect(counts.values.reduce(0, +) == 0, "nothing was queued")
+        await service.stop()
+    }
+
+    @Test func noCreditsGets402AndNothingIsQueued() async throws {
+        let service = try await ServiceHarness.start(workers: 0)
+        let key = try await service.key(credits: 0)
+        let reply = try await service.submit(Fixtures.data("lipstick-exif6.jpg"), key: key)
+        #expect(reply.status == 402 && reply.error?.code == "insufficient_credits")
+        await service.stop()
+    }
+
+    @Test func anIdempotencyKeyQueuesOnceAndAQueuedJobCanBeCancelled() async throws {
+        let service = try await ServiceHarness.start(workers: 0)
+        let key = try await service.key(credits: 3)
+        let photo = try Fixtures.data("lipstick-exif6.jpg")
+        let first = try await service.submit(photo, key: key, headers: ["Idempotency-Key": "sku-42"])
+        let second = try await service.submit(photo, key: key, headers: ["Idempotency-Key": "sku-42"])
+        let id = try #require(first.json["generation_id"] as? String)
+        #expect(second.json["generation_id"] as? String == id)
+        #expect(try await service.send(.GET, "/v1/account", key: key).json["reserved"] as? Int == 1)
+        // Someone else's key cannot see or cancel it.
+        let stranger = try await service.key()
+        #expect(try await service.send(.DELETE, "/v1/image/\(id)", key: stranger).status == 404)
+
+        let cancelled = try await service.send(.DELETE, "/v1/image/\(id)", key: key)
+        #expect(cancelled.status == 200 && cancelled.json["status"] as? String == "failed")
+        #expect((cancelled.json["error"] as? [String: Any])?["code"] as? String == "cancelled")
+        let account = try await service.send(.GET, "/v1/account", key: key).json
+        #expect(account["reserved"] as? Int == 0 && account["balance"] as? Int == 3)
+        #expect(try await service.send(.DELETE, "/v1/image/\(id)", key: key).status == 400, "already cancelled")
+        await service.stop()
+    }
+}
