@@ -19,6 +19,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case missingField = "missing_field"
         case unauthorized = "unauthorized"
         case notFound = "not_found"
+        case rateLimited = "rate_limited"
         case inputUnreadable = "input_unreadable"
         case outputFailed = "output_failed"
         case `internal` = "internal_error"
@@ -31,7 +32,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .inputTooLarge: 413
             case .unsupportedFormat: 415
             case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed, .generatorRejected: 422
-            case .budgetExceeded: 429
+            case .budgetExceeded, .rateLimited: 429
             case .insufficientCredits: 402
             case .inputUnreadable: 404
             case .modelUnavailable, .generatorUnavailable: 503
@@ -42,7 +43,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         /// Bad input never gets better on a retry; the rest might.
         public var isPermanent: Bool {
             switch self {
-            case .modelUnavailable, .modelFailed, .outputFailed, .internal, .generatorUnavailable: false
+            case .modelUnavailable, .modelFailed, .outputFailed, .internal, .generatorUnavailable, .rateLimited: false
             default: true
             }
         }

@@ -38,10 +38,20 @@ public final class JobRunner: Sendable {
         }
     }
 
-    /// Stops taking work and waits for the jobs in flight.
-    public func stop() {
+    /// Stops taking work and waits up to `grace` for the jobs in flight; those still running
+    /// then hand their leases back without counting the attempt, for another worker to run.
+    public func stop(grace: Duration) async {
         stopping.store(true, ordering: .relaxed)
-        finished.wait()
+        let group = finished
+        let inTime = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+            Thread { done.resume(returning: group.wait(timeout: .now() + grace.seconds) == .success) }.start()
+        }
+        guard !inTime else { return }
+        // From the store rather than `running`: a job claimed a moment ago may not be listed there yet.
+        let held = (try? await store.jobs(in: .processing, limit: 10_000)) ?? []
+        for job in held where job.leaseOwner?.hasPrefix(name + "-") == true {
+            _ = try? await store.release(id: job.id, worker: job.leaseOwner ?? "", now: Date())
+        }
     }
 
     /// Extends the leases of the jobs in flight; the service calls it every third of a lease.

@@ -13,10 +13,12 @@ import NIOFoundationCompat
 public struct ServiceAPI: Sendable {
     let store: any JobStore
     let config: ServiceConfig
+    let limiter: RateLimiter
 
     public init(store: any JobStore, config: ServiceConfig) {
         self.store = store
         self.config = config
+        limiter = RateLimiter(perMinute: config.ratePerMinute, burst: config.rateBurst)
     }
 
     public func router() -> Router<BasicRequestContext> {
@@ -115,13 +117,14 @@ public struct ServiceAPI: Sendable {
 
     // MARK: Helpers
 
-    /// The account a bearer key belongs to; 401 for a missing or wrong key.
+    /// The account a bearer key belongs to; 401 for a missing or wrong key, 429 over its rate.
     private func authenticate(_ request: Request) async throws -> String {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
               let (account, secret) = APIKeys.parse(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
               let stored = try await store.keyHash(account: account),
               APIKeys.constantTimeEqual(APIKeys.hash(secret), stored)
         else { throw LightboxError(.unauthorized, "Send a valid API key as 'Authorization: Bearer <key>'") }
+        try limiter.admit(account)
         return account
     }
 
@@ -153,6 +156,11 @@ struct ErrorBodies: RouterMiddleware {
             return try await next(request, context)
         } catch let error as LightboxError {
             return ServiceAPI.json(error.httpStatus, ErrorBody(error: .init(code: error.code.rawValue, message: error.message)))
+        } catch let limited as RateLimited {
+            var response = ServiceAPI.json(429, ErrorBody(error: .init(code: limited.error.code.rawValue,
+                                                                       message: limited.error.message)))
+            response.headers[.retryAfter] = String(limited.retryAfterSeconds)
+            return response
         } catch let error as HTTPError where error.status == .notFound {
             return ServiceAPI.json(404, ErrorBody(error: .init(code: "not_found", message: "No such endpoint")))
         }

@@ -10,6 +10,11 @@ public struct ServiceConfig: Sendable {
     public var maxUploadBytes = 25_000_000
     public var maxMegapixels = 50
     public var creditsPerImage = 1
+    /// Per key: requests a minute, and how many may come at once.
+    public var ratePerMinute = 600
+    public var rateBurst = 60
+    /// How long a stopping service waits for the jobs in flight before handing them back.
+    public var shutdownGrace: Duration = .seconds(30)
     /// How often an idle worker looks for work.
     public var pollInterval: Duration = .milliseconds(200)
 

@@ -1,11 +1,12 @@
+import Dispatch
 import Foundation
 import Hummingbird
 import LightboxCore
 import LightboxJobs
 import Logging
 
-/// `lightbox serve`: the API, the workers and the queue's upkeep in one process, on one
-/// SQLite file under the data folder.
+/// `lightbox serve` and `lightbox worker`: the API and/or the workers, with the queue's
+/// upkeep (lease heartbeats, rescue of expired leases), on one SQLite file under the data folder.
 public final class ServiceHost: Sendable {
     public let config: ServiceConfig
     public let store: any JobStore
@@ -17,41 +18,70 @@ public final class ServiceHost: Sendable {
         runner = JobRunner(store: store, config: config, services: services)
     }
 
-    /// Serves until cancelled or sent SIGTERM/SIGINT, then stops taking work and lets the
-    /// jobs in flight finish. `onRunning` gets the bound port (useful with port 0).
+    /// Serves until cancelled or sent SIGTERM/SIGINT, then stops taking work, lets the jobs in
+    /// flight finish within the grace period and hands back the leases of the rest.
+    /// `onRunning` gets the bound port (useful with port 0).
     public func run(host: String = "127.0.0.1", port: Int, logger: Logger? = nil,
                     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        runner.start()
-        let upkeep = Task { [store, runner, config] in
-            var beat = 0
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                _ = try? await store.rescueExpired(now: Date())
-                beat += 1
-                if beat % max(1, Int(config.lease.seconds / 3)) == 0 { await runner.heartbeat() }
-            }
-        }
         let application = Application(
             router: ServiceAPI(store: store, config: config).router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "lightbox"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+        try await withWorkers { try await application.runService() }
+    }
+
+    /// Workers only, until SIGTERM or SIGINT.
+    public func runWorkers() async throws {
+        try await withWorkers {
+            let signals = [SIGTERM, SIGINT].map { number in
+                signal(number, SIG_IGN)
+                return DispatchSource.makeSignalSource(signal: number)
+            }
+            await withCheckedContinuation { (stopped: CheckedContinuation<Void, Never>) in
+                let once = OnceFlag()
+                for source in signals {
+                    source.setEventHandler { if once.claim() { stopped.resume() } }
+                    source.resume()
+                }
+            }
+            signals.forEach { $0.cancel() }
+        }
+    }
+
+    private func withWorkers(_ body: () async throws -> Void) async throws {
+        runner.start()
+        let upkeep = Task { [store, runner, config] in
+            var seconds = 0
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                seconds += 1
+                _ = try? await store.rescueExpired(now: Date())
+                if seconds % max(1, Int(config.lease.seconds / 3)) == 0 { await runner.heartbeat() }
+            }
+        }
+        defer { upkeep.cancel() }
+        // Shutdown talks to the store, so it must not run in a task that is already cancelled.
+        let stopWorkers = { [runner, config] in await Task { await runner.stop(grace: config.shutdownGrace) }.value }
         do {
-            try await application.runService()
+            try await body()
         } catch {
-            upkeep.cancel()
             await stopWorkers()
             throw error
         }
-        upkeep.cancel()
         await stopWorkers()
     }
+}
 
-    private func stopWorkers() async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            Thread { [runner] in
-                runner.stop()
-                done.resume()
-            }.start()
-        }
+/// True for the first caller only.
+private final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed = false
+
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if claimed { return false }
+        claimed = true
+        return true
     }
 }

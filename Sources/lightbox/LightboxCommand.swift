@@ -5,6 +5,6 @@ struct LightboxCommand: ParsableCommand {
         commandName: "lightbox",
         abstract: "Turns product photos into studio shots.",
         subcommands: [ProcessCommand.self, BenchCommand.self, PresetsCommand.self, OptionsCommand.self,
-                      ServeCommand.self, KeysCommand.self]
+                      ServeCommand.self, WorkerCommand.self, KeysCommand.self, DeadLettersCommand.self]
     )
 }

@@ -62,10 +62,76 @@ struct KeysCommand: ParsableCommand {
 
         func execute() async throws {
             guard credits >= 0 else { throw ValidationError("--credits must be 0 or more") }
-            let store = try SQLiteJobStore(path: ServiceConfig(dataFolder: URL(fileURLWithPath: data)).database)
+            let store = try DeadLettersCommand.store(data)
             let issued = APIKeys.issue()
             try await store.createAccount(id: issued.account, keyHash: issued.hash, credits: credits)
             print(issued.key)
         }
+    }
+}
+
+struct WorkerCommand: AsyncCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run workers only, on the queue in DIR (beside a `serve` that takes the requests).",
+        discussion: "SIGTERM or Ctrl-C stops taking work, lets the jobs in flight finish and hands back the rest.")
+
+    @Option(help: "The service's data folder")
+    var data: String
+
+    @Option(help: "Workers, each with its own single-threaded inference session")
+    var workers = WorkerPool.coreCount
+
+    func execute() async throws {
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        var config = ServiceConfig(dataFolder: URL(fileURLWithPath: data))
+        config.workers = workers
+        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: workers)
+        Engine.log("\(workers) worker(s) on \(config.database.path)")
+        try await ServiceHost(config: config, services: processor.services).runWorkers()
+    }
+}
+
+struct DeadLettersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dlq", abstract: "Jobs that failed their last attempt: list, retry or purge them.",
+        subcommands: [List.self, Retry.self, Purge.self])
+
+    struct List: AsyncCommand {
+        static let configuration = CommandConfiguration(abstract: "One line per dead job: id, account, attempts, last error.")
+        @Option(help: "The service's data folder") var data: String
+        @Option(help: "At most this many, newest first") var limit = 100
+
+        func execute() async throws {
+            for job in try await DeadLettersCommand.store(data).jobs(in: .dead, limit: limit) {
+                print("\(job.id)\t\(job.account)\t\(job.attempts)\t\(job.error?.code ?? "-")\t\(job.error?.message ?? "")")
+            }
+        }
+    }
+
+    struct Retry: AsyncCommand {
+        static let configuration = CommandConfiguration(abstract: "Queue a dead job again with fresh attempts.")
+        @Option(help: "The service's data folder") var data: String
+        @Argument(help: "The generation id") var id: String
+
+        func execute() async throws {
+            guard try await DeadLettersCommand.store(data).retryDead(id: id, now: Date()) else {
+                throw LightboxError(.notFound, "\(id) is not a dead job")
+            }
+            print("queued \(id)")
+        }
+    }
+
+    struct Purge: AsyncCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete every dead job.")
+        @Option(help: "The service's data folder") var data: String
+
+        func execute() async throws {
+            print("purged \(try await DeadLettersCommand.store(data).purgeDead()) dead job(s)")
+        }
+    }
+
+    static func store(_ data: String) throws -> SQLiteJobStore {
+        try SQLiteJobStore(path: ServiceConfig(dataFolder: URL(fileURLWithPath: data)).database)
     }
 }

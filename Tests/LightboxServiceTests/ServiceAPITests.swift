@@ -101,4 +101,37 @@ import Testing
         #expect(try await service.send(.DELETE, "/v1/image/\(id)", key: key).status == 400, "already cancelled")
         await service.stop()
     }
+
+    @Test func aKeyOverItsRateGets429WithRetryAfter() async throws {
+        let service = try await ServiceHarness.start(workers: 0) {
+            $0.ratePerMinute = 60
+            $0.rateBurst = 2
+        }
+        let key = try await service.key(), other = try await service.key()
+        let statuses = try await (0..<3).asyncMap { _ in try await service.send(.GET, "/v1/account", key: key) }
+        #expect(statuses.map(\.status) == [200, 200, 429])
+        #expect(statuses[2].error?.code == "rate_limited" && statuses[2].headers["retry-after"] == "1")
+        #expect(try await service.send(.GET, "/v1/account", key: other).status == 200, "limits are per key")
+        await service.stop()
+    }
+
+    @Test func stoppingHandsBackAJobStillRunningWithoutCountingTheAttempt() async throws {
+        let service = try await ServiceHarness.start { $0.shutdownGrace = .zero }
+        let key = try await service.key()
+        let accepted = try await service.submit(Fixtures.data("bottle-exif8.jpg"), key: key)
+        let id = try #require(accepted.json["generation_id"] as? String)
+        while try await service.host.store.job(id: id)?.state == .queued { try await Task.sleep(for: .milliseconds(10)) }
+        await service.stop()
+        let job = try #require(try await service.host.store.job(id: id))
+        #expect(job.state == .queued && job.attempts == 0 && job.leaseOwner == nil, "\(job.state) \(job.attempts)")
+        #expect(try await service.host.store.account(id: job.account)?.charged == 0)
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
 }

@@ -1,0 +1,44 @@
+import Foundation
+import LightboxCore
+import Synchronization
+
+/// A token bucket per account: `burst` requests at once, refilled at `perMinute`.
+/// In memory, per process: several processes each allow the rate.
+final class RateLimiter: Sendable {
+    private struct Bucket {
+        var tokens: Double
+        var updated: Date
+    }
+
+    let perMinute: Double
+    let burst: Double
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    init(perMinute: Int, burst: Int) {
+        self.perMinute = Double(perMinute)
+        self.burst = Double(burst)
+    }
+
+    /// Takes a token, or throws `rate_limited` with the seconds until the next one.
+    func admit(_ account: String, now: Date = Date()) throws {
+        let wait: Double? = buckets.withLock { buckets in
+            var bucket = buckets[account] ?? Bucket(tokens: burst, updated: now)
+            bucket.tokens = min(burst, bucket.tokens + now.timeIntervalSince(bucket.updated) * perMinute / 60)
+            bucket.updated = now
+            defer { buckets[account] = bucket }
+            guard bucket.tokens >= 1 else { return (1 - bucket.tokens) * 60 / perMinute }
+            bucket.tokens -= 1
+            return nil
+        }
+        if let wait { throw RateLimited(retryAfterSeconds: max(1, Int(wait.rounded(.up)))) }
+    }
+}
+
+/// Answered as 429 `rate_limited` with a `Retry-After` header.
+struct RateLimited: Error {
+    let retryAfterSeconds: Int
+
+    var error: LightboxError {
+        LightboxError(.rateLimited, "Too many requests for this key; retry after \(retryAfterSeconds) s")
+    }
+}
