@@ -13,13 +13,16 @@ public final class JobRunner: Sendable {
     let config: ServiceConfig
     let pipeline: Pipeline
     let services: PipelineServices
+    let metrics: ServiceMetrics
     let name = "worker-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6))"
     private let stopping = Atomic<Bool>(false)
     /// Job id → the worker holding its lease.
     private let running = Mutex<[String: String]>([:])
     private let finished = DispatchGroup()
 
-    public init(store: any JobStore, config: ServiceConfig, pipeline: Pipeline = .standard, services: PipelineServices) {
+    public init(store: any JobStore, config: ServiceConfig, pipeline: Pipeline = .standard, services: PipelineServices,
+                metrics: ServiceMetrics = ServiceMetrics()) {
+        self.metrics = metrics
         self.store = store
         self.config = config
         self.pipeline = pipeline
@@ -91,6 +94,7 @@ public final class JobRunner: Sendable {
             let options = try ProcessOptions.resolve(payload.options.map { (name: $0.name, value: $0.value) },
                                                      allowing: [.image])
             let outcome = pipeline.run(input, options: options, services: services)
+            metrics.record(timings: outcome.timings, failure: outcome.error)
             if let error = outcome.error { return .failure(error) }
             let store = OutputStore()
             let outputs = try outcome.outputs.map { image in

@@ -14,10 +14,15 @@ public struct ServiceAPI: Sendable {
     let store: any JobStore
     let config: ServiceConfig
     let limiter: RateLimiter
+    let metrics: ServiceMetrics
+    let generator: GenerativeScenes?
 
-    public init(store: any JobStore, config: ServiceConfig) {
+    public init(store: any JobStore, config: ServiceConfig, metrics: ServiceMetrics = ServiceMetrics(),
+                generator: GenerativeScenes? = nil) {
         self.store = store
         self.config = config
+        self.metrics = metrics
+        self.generator = generator
         limiter = RateLimiter(perMinute: config.ratePerMinute, burst: config.rateBurst)
     }
 
@@ -28,6 +33,15 @@ public struct ServiceAPI: Sendable {
         router.get("/readyz") { _, _ in
             _ = try await store.counts()
             return Self.json(200, ["status": "ready"])
+        }
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        router.get("/metrics") { _, _ in
+            let text = metrics.render(queue: try await store.counts(), generator: generator?.counters)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         router.post("/v1/image/product-photo") { request, _ in try await submit(request) }
         router.get("/v1/image/:id") { request, context in

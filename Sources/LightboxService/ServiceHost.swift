@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Hummingbird
 import LightboxCore
+import LightboxIO
 import LightboxJobs
 import Logging
 
@@ -11,11 +12,14 @@ public final class ServiceHost: Sendable {
     public let config: ServiceConfig
     public let store: any JobStore
     let runner: JobRunner
+    let metrics = ServiceMetrics()
+    let services: PipelineServices
 
     public init(config: ServiceConfig, services: PipelineServices) throws {
         self.config = config
+        self.services = services
         store = try SQLiteJobStore(path: config.database)
-        runner = JobRunner(store: store, config: config, services: services)
+        runner = JobRunner(store: store, config: config, services: services, metrics: metrics)
     }
 
     /// Serves until cancelled or sent SIGTERM/SIGINT, then stops taking work, lets the jobs in
@@ -24,7 +28,8 @@ public final class ServiceHost: Sendable {
     public func run(host: String = "127.0.0.1", port: Int, logger: Logger? = nil,
                     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let application = Application(
-            router: ServiceAPI(store: store, config: config).router(),
+            router: ServiceAPI(store: store, config: config, metrics: metrics,
+                               generator: services.generator as? GenerativeScenes).router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "lightbox"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
         try await withWorkers { try await application.runService() }

@@ -38,6 +38,13 @@ import Testing
 
         let account = try await service.send(.GET, "/v1/account", key: key).json
         #expect(account["balance"] as? Int == 4 && account["charged"] as? Int == 1 && account["reserved"] as? Int == 0)
+
+        let metrics = try await service.send(.GET, "/metrics")
+        let text = String(decoding: metrics.body, as: UTF8.self)
+        #expect(metrics.status == 200 && metrics.headers["content-type"]?.hasPrefix("text/plain") == true)
+        #expect(text.contains(#"lightbox_queue_jobs{state="completed"} 1"#), "\(text)")
+        #expect(text.contains(#"lightbox_stage_duration_seconds_count{stage="segment"} 1"#))
+        #expect(text.contains("lightbox_jobs_completed_total 1"))
         await service.stop()
     }
 
@@ -69,6 +76,20 @@ import Testing
         #expect(cases[6].1.error?.message.contains("for preset") == true)
         let counts = try await service.host.store.counts()
         #expect(counts.values.reduce(0, +) == 0, "nothing was queued")
+        await service.stop()
+    }
+
+    @Test func theOpenAPIDocumentDescribesEveryRoute() async throws {
+        let service = try await ServiceHarness.start(workers: 0)
+        let reply = try await service.send(.GET, "/openapi.yaml")
+        let text = String(decoding: reply.body, as: UTF8.self)
+        #expect(reply.status == 200 && text.hasPrefix("openapi: 3.1.0"))
+        for path in ["/v1/image/product-photo:", "/v1/image/{id}:", "/v1/account:", "/outputs/files/{name}:",
+                     "/metrics:", "/healthz:", "/readyz:", "/openapi.yaml:"] {
+            #expect(text.contains("\n  \(path)\n"), "\(path) is documented")
+        }
+        #expect(try await service.send(.GET, "/healthz").status == 200)
+        #expect(try await service.send(.GET, "/readyz").status == 200)
         await service.stop()
     }
 
