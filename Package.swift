@@ -94,6 +94,9 @@ let package = Package(
         .testTarget(name: "LightboxServiceTests", dependencies: [
             "LightboxService", "LightboxTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         // Runs the built `lightbox` binary as a user would.
         .testTarget(name: "LightboxCLITests", dependencies: ["lightbox", "LightboxTestSupport"]),

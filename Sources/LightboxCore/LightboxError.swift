@@ -20,18 +20,20 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case unauthorized = "unauthorized"
         case notFound = "not_found"
         case rateLimited = "rate_limited"
+        case urlForbidden = "url_forbidden"
+        case urlUnreachable = "url_unreachable"
         case inputUnreadable = "input_unreadable"
         case outputFailed = "output_failed"
         case `internal` = "internal_error"
 
         public var httpStatus: Int {
             switch self {
-            case .emptyInput, .invalidOption, .missingField: 400
+            case .emptyInput, .invalidOption, .missingField, .urlForbidden: 400
             case .unauthorized: 401
             case .notFound: 404
             case .inputTooLarge: 413
             case .unsupportedFormat: 415
-            case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed, .generatorRejected: 422
+            case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed, .generatorRejected, .urlUnreachable: 422
             case .budgetExceeded, .rateLimited: 429
             case .insufficientCredits: 402
             case .inputUnreadable: 404

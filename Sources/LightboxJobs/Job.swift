@@ -26,6 +26,8 @@ public struct Job: Sendable, Equatable {
     public var error: JobError?
     /// What the adapter that ran it recorded (outputs, timings).
     public var result: Data?
+    /// Called once the job ends (completed, failed or dead), until it answers 2xx.
+    public var webhookURL: String?
     public let createdAt: Date
     public var updatedAt: Date
 }
@@ -55,9 +57,11 @@ public struct NewJob: Sendable {
     public var priority: Int
     public var cost: Int
     public var idempotencyKey: String?
+    public var webhookURL: String?
 
     public init(account: String, payload: Data, priority: Int = JobPriority.interactive, cost: Int = 1,
-                idempotencyKey: String? = nil) {
+                idempotencyKey: String? = nil, webhookURL: String? = nil) {
+        self.webhookURL = webhookURL
         self.account = account
         self.payload = payload
         self.priority = priority
@@ -87,4 +91,22 @@ public struct Account: Sendable, Equatable {
     }
 
     public var available: Int { balance - reserved }
+}
+
+/// One attempt to call a job's webhook.
+public struct WebhookDelivery: Sendable, Equatable, Codable {
+    public let attempt: Int
+    public let at: Date
+    /// The HTTP status the endpoint answered, or nil when it could not be reached.
+    public let statusCode: Int?
+    public let error: String?
+
+    public init(attempt: Int, at: Date, statusCode: Int?, error: String?) {
+        self.attempt = attempt
+        self.at = at
+        self.statusCode = statusCode
+        self.error = error
+    }
+
+    public var delivered: Bool { statusCode.map { (200..<300).contains($0) } ?? false }
 }

@@ -42,6 +42,12 @@ public protocol JobStore: Sendable {
     /// Queues a dead job again with a fresh set of attempts, reserving its cost again.
     func retryDead(id: String, now: Date) async throws -> Bool
     func purgeDead() async throws -> Int
+
+    /// Ended jobs whose webhook is due: not yet delivered, not given up, and past its backoff.
+    func dueWebhooks(now: Date, limit: Int) async throws -> [Job]
+    /// Logs one delivery attempt; `retryAt` nil means no more attempts (delivered or given up).
+    func recordWebhook(id: String, delivery: WebhookDelivery, retryAt: Date?) async throws
+    func webhookDeliveries(id: String) async throws -> [WebhookDelivery]
 }
 
 public enum JobQueue {

@@ -32,6 +32,17 @@ public final class SQLiteJobStore: JobStore {
                 CREATE INDEX jobs_leases ON jobs (state, lease_expires);
                 """)
         }
+        migrator.registerMigration("v2-webhooks") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN webhook_url TEXT;
+                ALTER TABLE jobs ADD COLUMN webhook_next_at REAL NOT NULL DEFAULT 0;
+                ALTER TABLE jobs ADD COLUMN webhook_done INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE webhook_deliveries (
+                    job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, attempt INTEGER NOT NULL,
+                    at REAL NOT NULL, status_code INTEGER, error TEXT);
+                CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id);
+                """)
+        }
         return migrator
     }
 
@@ -79,10 +90,12 @@ public final class SQLiteJobStore: JobStore {
             try Self.reserve(new.cost, account: new.account, db)
             let id = "gen_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)
             try db.execute(sql: """
-                INSERT INTO jobs (id, account, state, priority, payload, cost, idempotency_key, run_after, created_at, updated_at)
-                VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO jobs (id, account, state, priority, payload, cost, idempotency_key, run_after, created_at,
+                                  updated_at, webhook_url)
+                VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, new.account, new.priority, new.payload, new.cost, new.idempotencyKey,
-                                 now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970])
+                                 now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                                 new.webhookURL])
             return (try Self.fetch(id, db)!, true)
         }
     }
@@ -206,6 +219,37 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
+    // MARK: Webhooks
+
+    public func dueWebhooks(now: Date, limit: Int) async throws -> [Job] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM jobs WHERE webhook_url IS NOT NULL AND webhook_done = 0
+                AND state IN ('completed', 'failed', 'dead') AND webhook_next_at <= ? ORDER BY updated_at LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, limit]).map(Self.job)
+        }
+    }
+
+    public func recordWebhook(id: String, delivery: WebhookDelivery, retryAt: Date?) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO webhook_deliveries (job_id, attempt, at, status_code, error) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, delivery.attempt, delivery.at.timeIntervalSince1970, delivery.statusCode,
+                                       delivery.error])
+            try db.execute(sql: "UPDATE jobs SET webhook_done = ?, webhook_next_at = ? WHERE id = ?",
+                           arguments: [retryAt == nil, retryAt?.timeIntervalSince1970 ?? 0, id])
+        }
+    }
+
+    public func webhookDeliveries(id: String) async throws -> [WebhookDelivery] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhook_deliveries WHERE job_id = ? ORDER BY attempt", arguments: [id])
+                .map { row in
+                    WebhookDelivery(attempt: row["attempt"], at: Date(timeIntervalSince1970: row["at"]),
+                                    statusCode: row["status_code"], error: row["error"])
+                }
+        }
+    }
+
     // MARK: Rows
 
     private static func reserve(_ cost: Int, account: String, _ db: Database) throws {
@@ -243,6 +287,7 @@ public final class SQLiteJobStore: JobStore {
             attempts: row["attempts"], runAfter: Date(timeIntervalSince1970: row["run_after"]),
             leaseOwner: row["lease_owner"], leaseExpires: leaseExpires.map(Date.init(timeIntervalSince1970:)),
             error: code.map { JobError(code: $0, message: message ?? "") }, result: row["result"],
+            webhookURL: row["webhook_url"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }

@@ -29,9 +29,11 @@ enum OpenAPIDocument {
               multipart/form-data:
                 schema:
                   type: object
-                  required: [image]
+                  description: Give image or image_url.
                   properties:
                     image: {type: string, contentMediaType: application/octet-stream, description: "JPEG, PNG, WebP, HEIC/AVIF or TIFF, at most 25 MB and 50 MP"}
+                    image_url: {type: string, format: uri, description: "http or https, public hosts only, no redirects"}
+                    webhook_url: {type: string, format: uri, description: "Called with the generation when it ends; signed with Lightbox-Signature"}
                     preset: {type: string, description: "white-studio, gradient-light, marble, outdoor, wood-table, concrete, linen, pastel or custom"}
                     background_prompt: {type: string, maxLength: 1000}
                     shadow_type: {type: string, enum: [none, soft, hard, natural, floating]}
@@ -195,5 +197,18 @@ enum OpenAPIDocument {
             qa: {type: [object, "null"]}
             notes: {type: array, items: {type: string}}
             credits_used: {type: integer}
+            webhook:
+              type: [object, "null"]
+              properties:
+                url: {type: string}
+                deliveries:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      attempt: {type: integer}
+                      at: {type: string, format: date-time}
+                      status_code: {type: [integer, "null"]}
+                      error: {type: [string, "null"]}
     """
 }

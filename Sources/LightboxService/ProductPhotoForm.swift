@@ -13,9 +13,14 @@ struct ProductPhotoForm {
         ("output_format", "format"), ("size", "size"), ("margin", "margin"), ("watermark", "watermark"),
         ("seed", "seed"), ("straighten", "straighten"),
     ]
-    static let notYet: Set<String> = ["image_url", "webhook_url"]
+    /// The photo: uploaded, or at a URL to fetch.
+    enum Source {
+        case upload(Data)
+        case url(String)
+    }
 
-    let image: Data
+    let source: Source
+    let webhookURL: String?
     let options: [JobPayload.Pair]
     let priority: Int
 
@@ -25,16 +30,21 @@ struct ProductPhotoForm {
             throw LightboxError(.invalidOption, "Send multipart/form-data with an image field")
         }
         let parts = try Self.parts(of: body, boundary: boundary)
-        guard let file = parts.first(where: { $0.name == "image" }) else {
-            if let asked = parts.first(where: { Self.notYet.contains($0.name ?? "") })?.name {
-                throw LightboxError(.invalidOption, "\(asked) is not supported yet; upload the file as the image field")
-            }
-            throw LightboxError(.missingField, "The image field is missing: upload the photo as a file named image")
+        let text = { (name: String) in
+            parts.first { $0.name == name }.map { String(buffer: $0.body).trimmingCharacters(in: .whitespacesAndNewlines) }
         }
-        image = Data(buffer: file.body)
+        switch (parts.first { $0.name == "image" }, text("image_url")) {
+        case (let file?, nil): source = .upload(Data(buffer: file.body))
+        case (nil, let url?): source = .url(url)
+        case (.some, .some): throw LightboxError(.invalidOption, "Send either image or image_url, not both")
+        case (nil, nil):
+            throw LightboxError(.missingField, "The image field is missing: upload the photo as a file named image, "
+                                + "or give image_url")
+        }
+        webhookURL = text("webhook_url")
         var options: [JobPayload.Pair] = []
         var priority = 10
-        for part in parts where part.name != "image" {
+        for part in parts where !["image", "image_url", "webhook_url"].contains(part.name ?? "") {
             let name = part.name ?? ""
             let value = String(buffer: part.body).trimmingCharacters(in: .whitespacesAndNewlines)
             if name == "priority" {
@@ -44,12 +54,9 @@ struct ProductPhotoForm {
                 priority = level
                 continue
             }
-            if Self.notYet.contains(name) {
-                throw LightboxError(.invalidOption, "\(name) is not supported yet")
-            }
             guard let option = Self.fields.first(where: { $0.field == name })?.option,
                   let binding = ProcessOptions.catalog.binding(named: option) else {
-                throw LightboxError(.invalidOption, "Unknown field '\(name)'; the fields are image, priority, "
+                throw LightboxError(.invalidOption, "Unknown field '\(name)'; the fields are image, image_url, webhook_url, priority, "
                                     + Self.fields.map(\.field).joined(separator: ", "))
             }
             // Checked one by one so that the error names the field as the client sent it.

@@ -80,17 +80,24 @@ public struct ServiceAPI: Sendable {
             throw LightboxError(.inputTooLarge, "The upload is over the limit of \(config.maxUploadBytes) bytes")
         }
         let form = try ProductPhotoForm(body: body, contentType: request.headers[.contentType])
+        let webhook = try form.webhookURL.map {
+            try PublicURL($0, field: "webhook_url", allowPrivate: config.allowPrivateURLs).url.absoluteString
+        }
+        let image = switch form.source {
+        case .upload(let data): data
+        case .url(let url): try await RemoteImage.fetch(url, limit: config.maxUploadBytes, allowPrivate: config.allowPrivateURLs)
+        }
         // Size, type and pixel count from the header, before anything is queued.
-        _ = try Decode.probe(form.image, limits: config.limits)
-        let name = SHA256.hash(data: form.image).map { String(format: "%02x", $0) }.joined() + ".img"
+        _ = try Decode.probe(image, limits: config.limits)
+        let name = SHA256.hash(data: image).map { String(format: "%02x", $0) }.joined() + ".img"
         let inputFile = config.inputs.appendingPathComponent(name)
         if !FileManager.default.fileExists(atPath: inputFile.path) {
-            try OutputStore().write(form.image, to: inputFile)
+            try OutputStore().write(image, to: inputFile)
         }
         let payload = try JSONEncoder().encode(JobPayload(input: name, options: form.options))
         let (job, _) = try await store.enqueue(
             NewJob(account: account, payload: payload, priority: form.priority, cost: config.creditsPerImage,
-                   idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!]), now: Date())
+                   idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!], webhookURL: webhook), now: Date())
         let waiting = try await store.counts()
         let ahead = (waiting[.queued] ?? 0) + (waiting[.processing] ?? 0)
         return Self.json(202, Accepted(
@@ -100,15 +107,7 @@ public struct ServiceAPI: Sendable {
     }
 
     private func status(of job: Job) async throws -> StatusBody {
-        let report = job.result.flatMap { try? JSONDecoder().decode(JobReport.self, from: $0) }
-        let outputs = Dictionary(report?.outputs.map { ($0.format, "/outputs/files/\($0.file)") } ?? [],
-                                 uniquingKeysWith: { first, _ in first })
-        return StatusBody(
-            generationId: job.id, status: Self.publicState(job.state), attempts: job.attempts,
-            outputUrl: report?.outputs.first.map { "/outputs/files/\($0.file)" }, outputs: outputs,
-            error: job.state == .completed ? nil : job.error.map { ErrorBody.Detail(code: $0.code, message: $0.message) },
-            timingsMs: report?.timingsMs ?? [:], qa: report?.qa, notes: report?.notes ?? [],
-            creditsUsed: job.state == .completed ? job.cost : 0)
+        StatusBody(job, deliveries: try await store.webhookDeliveries(id: job.id))
     }
 
     private func file(_ name: String?, _ request: Request) throws -> Response {
@@ -196,19 +195,6 @@ struct Accepted: Encodable {
     let creditsUsed: Int
     let pipeline: [String]
     let estimatedSeconds: Int
-}
-
-struct StatusBody: Encodable {
-    let generationId: String
-    let status: String
-    let attempts: Int
-    let outputUrl: String?
-    let outputs: [String: String]
-    let error: ErrorBody.Detail?
-    let timingsMs: [String: Double]
-    let qa: QAReport?
-    let notes: [String]
-    let creditsUsed: Int
 }
 
 struct AccountBody: Encodable {

@@ -13,8 +13,12 @@ public struct ServiceConfig: Sendable {
     /// Per key: requests a minute, and how many may come at once.
     public var ratePerMinute = 600
     public var rateBurst = 60
+    /// Let image_url and webhook_url reach loopback and private networks (tests, closed networks).
+    public var allowPrivateURLs = false
     /// How long a stopping service waits for the jobs in flight before handing them back.
     public var shutdownGrace: Duration = .seconds(30)
+    /// How often leases are checked and due webhooks are called.
+    public var upkeepInterval: Duration = .seconds(1)
     /// How often an idle worker looks for work.
     public var pollInterval: Duration = .milliseconds(200)
 

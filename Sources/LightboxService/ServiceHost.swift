@@ -14,12 +14,15 @@ public final class ServiceHost: Sendable {
     let runner: JobRunner
     let metrics = ServiceMetrics()
     let services: PipelineServices
+    let webhooks: WebhookSender
 
     public init(config: ServiceConfig, services: PipelineServices) throws {
         self.config = config
         self.services = services
         store = try SQLiteJobStore(path: config.database)
         runner = JobRunner(store: store, config: config, services: services, metrics: metrics)
+        webhooks = WebhookSender(store: store, secret: try WebhookSender.secret(in: config.dataFolder),
+                                 allowPrivate: config.allowPrivateURLs, metrics: metrics)
     }
 
     /// Serves until cancelled or sent SIGTERM/SIGINT, then stops taking work, lets the jobs in
@@ -55,13 +58,17 @@ public final class ServiceHost: Sendable {
 
     private func withWorkers(_ body: () async throws -> Void) async throws {
         runner.start()
-        let upkeep = Task { [store, runner, config] in
-            var seconds = 0
+        let upkeep = Task { [store, runner, config, webhooks] in
+            var ticks = 0
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                seconds += 1
+                try? await Task.sleep(for: config.upkeepInterval)
+                ticks += 1
                 _ = try? await store.rescueExpired(now: Date())
-                if seconds % max(1, Int(config.lease.seconds / 3)) == 0 { await runner.heartbeat() }
+                if Double(ticks) * config.upkeepInterval.seconds >= config.lease.seconds / 3 {
+                    ticks = 0
+                    await runner.heartbeat()
+                }
+                await webhooks.deliverDue()
             }
         }
         defer { upkeep.cancel() }

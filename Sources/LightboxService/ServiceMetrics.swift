@@ -5,7 +5,8 @@ import LightboxJobs
 import Prometheus
 
 /// What `GET /metrics` reports, in the Prometheus text format: the queue by state, each
-/// stage's duration, failures by code, and the scene generator's calls and spending.
+/// stage's duration, failures by code, webhook calls by result, and the scene generator's
+/// calls and spending.
 public final class ServiceMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     static let buckets: [Duration] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10].map {
@@ -33,9 +34,15 @@ public final class ServiceMetrics: Sendable {
         }
     }
 
+    func recordWebhook(result: String) {
+        registry.makeCounter(descriptor: .init(namespace: "lightbox", metricName: "webhook_deliveries", unitName: "total",
+                                               helpText: "Webhook calls by result: delivered, retrying, gave_up"),
+                             labels: [("result", result)]).increment()
+    }
+
     func render(queue: [Job.State: Int], generator: GenerativeScenes.Counters?) -> String {
         for (state, count) in queue {
-            registry.makeGauge(descriptor: .init(namespace: "lightbox", metricName: "queue_jobs",
+            registry.makeGauge(descriptor: .init(namespace: "lightbox", metricName: "queue_jobs", unitName: "",
                                                  helpText: "Jobs in the queue by state"),
                                labels: [("state", state.rawValue)]).set(to: Double(count))
         }
@@ -47,7 +54,7 @@ public final class ServiceMetrics: Sendable {
                 ("generator_cost_dollars", generator.dollars, "Money spent on generation since start, in US dollars"),
             ]
             for (name, value, help) in values {
-                registry.makeGauge(descriptor: .init(namespace: "lightbox", metricName: name, helpText: help)).set(to: value)
+                registry.makeGauge(descriptor: .init(namespace: "lightbox", metricName: name, unitName: "", helpText: help)).set(to: value)
             }
         }
         return registry.emitToString()

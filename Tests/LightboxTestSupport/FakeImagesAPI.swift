@@ -34,7 +34,6 @@ public final class FakeImagesAPI: Sendable {
 
     /// Starts listening on a free port; replies are used in order, the last one repeats.
     public static func start(_ replies: [Reply]) async throws -> FakeImagesAPI {
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
         let box = Mutex<FakeImagesAPI?>(nil)
         let router = Router()
         router.post("/v1/images/generations") { request, _ -> Response in
@@ -42,14 +41,7 @@ public final class FakeImagesAPI: Sendable {
             guard let server = box.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
             return try await server.answer(authorization: request.headers[.authorization], body: Data(buffer: body))
         }
-        var quiet = Logger(label: "fake-images-api")
-        quiet.logLevel = .critical
-        let application = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) }, logger: quiet)
-        let running = Task { try await application.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw CancellationError() }
+        let (port, running) = try await LoopbackServer.start(router)
         let server = FakeImagesAPI(script: replies, port: port)
         server.task.withLock { $0 = running }
         box.withLock { $0 = server }
@@ -100,6 +92,22 @@ public final class FakeImagesAPI: Sendable {
     /// A solid-colour PNG, as a generator might paint.
     public static func png(_ colour: [Double], size: PixelSize = PixelSize(width: 256, height: 256)) throws -> Data {
         try VipsImage.solid(size, colour: colour).tagged(.srgb).encoded(as: .png)
+    }
+}
+
+/// Serves a router on a free loopback port until its task is cancelled.
+public enum LoopbackServer {
+    public static func start(_ router: Router<BasicRequestContext>) async throws -> (port: Int, task: Task<Void, any Error>) {
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        var quiet = Logger(label: "loopback-test-server")
+        quiet.logLevel = .critical
+        let application = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) }, logger: quiet)
+        let running = Task { try await application.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else { throw CancellationError() }
+        return (port, running)
     }
 }
 

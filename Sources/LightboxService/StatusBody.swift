@@ -1,0 +1,51 @@
+import Foundation
+import LightboxCore
+import LightboxJobs
+
+/// A generation as `GET /v1/image/{id}` shows it, and as its webhook carries it.
+struct StatusBody: Encodable {
+    struct Webhook: Encodable {
+        struct Attempt: Encodable {
+            let attempt: Int
+            let at: String
+            let statusCode: Int?
+            let error: String?
+        }
+
+        let url: String
+        let deliveries: [Attempt]
+    }
+
+    let generationId: String
+    let status: String
+    let attempts: Int
+    let outputUrl: String?
+    let outputs: [String: String]
+    let error: ErrorBody.Detail?
+    let timingsMs: [String: Double]
+    let qa: QAReport?
+    let notes: [String]
+    let creditsUsed: Int
+    let webhook: Webhook?
+
+    init(_ job: Job, deliveries: [WebhookDelivery]) {
+        let report = job.result.flatMap { try? JSONDecoder().decode(JobReport.self, from: $0) }
+        generationId = job.id
+        status = ServiceAPI.publicState(job.state)
+        attempts = job.attempts
+        outputUrl = report?.outputs.first.map { "/outputs/files/\($0.file)" }
+        outputs = Dictionary(report?.outputs.map { ($0.format, "/outputs/files/\($0.file)") } ?? [],
+                             uniquingKeysWith: { first, _ in first })
+        error = job.state == .completed ? nil : job.error.map { ErrorBody.Detail(code: $0.code, message: $0.message) }
+        timingsMs = report?.timingsMs ?? [:]
+        qa = report?.qa
+        notes = report?.notes ?? []
+        creditsUsed = job.state == .completed ? job.cost : 0
+        let stamp = ISO8601DateFormatter()
+        webhook = job.webhookURL.map { url in
+            Webhook(url: url, deliveries: deliveries.map {
+                .init(attempt: $0.attempt, at: stamp.string(from: $0.at), statusCode: $0.statusCode, error: $0.error)
+            })
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import LightboxCore
+import LightboxJobs
+import NIOCore
+import NIOFoundationCompat
+
+/// Calls each ended job's `webhook_url` with its status, at least once: delivery state is
+/// in the store, so a restart carries on. A 2xx answer is delivered; otherwise it retries
+/// after 1, 2, 4, 8 s (±25%) and gives up after `maxAttempts`. Each call is signed,
+/// `Lightbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, with the
+/// service's webhook secret, so that a receiver can tell it came from us.
+final class WebhookSender: Sendable {
+    static let maxAttempts = 5
+    let store: any JobStore
+    let secret: Data
+    let allowPrivate: Bool
+    let metrics: ServiceMetrics
+
+    init(store: any JobStore, secret: Data, allowPrivate: Bool, metrics: ServiceMetrics) {
+        self.store = store
+        self.secret = secret
+        self.allowPrivate = allowPrivate
+        self.metrics = metrics
+    }
+
+    func deliverDue(now: Date = Date()) async {
+        for job in (try? await store.dueWebhooks(now: now, limit: 20)) ?? [] {
+            await deliver(job)
+        }
+    }
+
+    private func deliver(_ job: Job) async {
+        guard let target = job.webhookURL,
+              let previous = try? await store.webhookDeliveries(id: job.id) else { return }
+        let attempt = previous.count + 1
+        let event = job.state == .completed ? "generation.completed" : "generation.failed"
+        var statusCode: Int?
+        var failure: String?
+        do {
+            // Checked again at delivery: the name may resolve elsewhere by now.
+            let url = try PublicURL(target, field: "webhook_url", allowPrivate: allowPrivate).url
+            let body = try Self.encoder.encode(Event(event: event, data: StatusBody(job, deliveries: previous)))
+            let stamp = String(Int(Date().timeIntervalSince1970))
+            var request = HTTPClientRequest(url: url.absoluteString)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Lightbox-Event", value: event)
+            request.headers.add(name: "Lightbox-Signature", value: "t=\(stamp),v1=\(signature(stamp, body))")
+            request.body = .bytes(ByteBuffer(data: body))
+            let response = try await RemoteImage.client.execute(request, timeout: .seconds(10))
+            statusCode = Int(response.status.code)
+            _ = try? await response.body.collect(upTo: 64 << 10)
+        } catch let error as LightboxError {
+            failure = error.message
+        } catch {
+            failure = "\(error)"
+        }
+        let delivery = WebhookDelivery(attempt: attempt, at: Date(), statusCode: statusCode, error: failure)
+        let retry = !delivery.delivered && attempt < Self.maxAttempts
+        let retryAt = retry ? Date() + Backoff().delay(after: attempt, retryAfter: nil, unit: .random(in: -1...1)).seconds : nil
+        try? await store.recordWebhook(id: job.id, delivery: delivery, retryAt: retryAt)
+        metrics.recordWebhook(result: delivery.delivered ? "delivered" : retry ? "retrying" : "gave_up")
+    }
+
+    func signature(_ stamp: String, _ body: Data) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data(stamp.utf8) + Data(".".utf8) + body, using: SymmetricKey(data: secret))
+        return Data(code).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The service's secret, made on first start: `DIR/webhook-secret`, readable by its owner only.
+    static func secret(in folder: URL) throws -> Data {
+        let file = folder.appendingPathComponent("webhook-secret")
+        if let text = try? String(contentsOf: file, encoding: .utf8), let data = Data(hex: text) { return data }
+        var generator = SystemRandomNumberGenerator()
+        let secret = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: file.path, contents: Data(secret.map { String(format: "%02x", $0) }.joined().utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw LightboxError(.outputFailed, "Cannot write \(file.path)")
+        }
+        return secret
+    }
+
+    private struct Event: Encodable {
+        let event: String
+        let data: StatusBody
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+}
+
+extension Data {
+    /// Bytes from hex text, or nil.
+    init?(hex: String) {
+        let digits = Array(hex.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+        guard digits.count % 2 == 0, !digits.isEmpty else { return nil }
+        var bytes: [UInt8] = []
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(byte)
+        }
+        self.init(bytes)
+    }
+}

@@ -1,0 +1,131 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LightboxCore
+import LightboxTestSupport
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import Synchronization
+import Testing
+
+@testable import LightboxService
+
+/// A store's web server: serves a photo, and takes webhook calls (failing the first).
+final class StoreSite: Sendable {
+    struct Call: Sendable {
+        let signature: String?
+        let event: String?
+        let body: Data
+    }
+
+    final class Log: Sendable {
+        let calls = Mutex<[Call]>([])
+    }
+
+    let port: Int
+    let task: Task<Void, any Error>
+    private let log: Log
+
+    var calls: [Call] { log.calls.withLock { $0 } }
+
+    static func start(photo: Data, failFirst: Int) async throws -> StoreSite {
+        let log = Log()
+        let router = Router()
+        router.get("/photo.jpg") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(data: photo))) }
+        router.post("/hook") { request, _ -> Response in
+            let body = Data(buffer: try await request.body.collect(upTo: 1 << 20))
+            let count = log.calls.withLock { calls in
+                calls.append(Call(signature: request.headers[HTTPField.Name("Lightbox-Signature")!],
+                                  event: request.headers[HTTPField.Name("Lightbox-Event")!], body: body))
+                return calls.count
+            }
+            return Response(status: count <= failFirst ? .internalServerError : .noContent)
+        }
+        let (port, task) = try await LoopbackServer.start(router)
+        return StoreSite(port: port, task: task, log: log)
+    }
+
+    private init(port: Int, task: Task<Void, any Error>, log: Log) {
+        self.port = port
+        self.task = task
+        self.log = log
+    }
+}
+
+@Suite(.serialized) struct WebhookAndURLTests {
+    @Test func aPhotoFromAURLIsProcessedAndItsSignedWebhookRetriedUntilDelivered() async throws {
+        let site = try await StoreSite.start(photo: try Fixtures.data("lipstick-exif6.jpg"), failFirst: 1)
+        defer { site.task.cancel() }
+        let service = try await ServiceHarness.start {
+            $0.allowPrivateURLs = true
+            $0.upkeepInterval = .milliseconds(100)
+        }
+        let key = try await service.key()
+        let accepted = try await service.submit(nil, fields: [
+            ("image_url", "http://127.0.0.1:\(site.port)/photo.jpg"), ("webhook_url", "http://127.0.0.1:\(site.port)/hook"),
+            ("size", "200x200"), ("output_format", "png"),
+        ], key: key)
+        #expect(accepted.status == 202, "\(accepted.json)")
+        let id = try #require(accepted.json["generation_id"] as? String)
+        #expect(try await service.finished(id, key: key).json["status"] as? String == "completed")
+
+        // The first call gets a 500, the retry (after about a second) a 204.
+        let deadline = Date() + 10
+        while site.calls.count < 2 && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        let calls = site.calls
+        #expect(calls.count == 2)
+        let secret = try #require(Data(hex: String(contentsOf: service.host.config.dataFolder
+            .appendingPathComponent("webhook-secret"), encoding: .utf8)))
+        for call in calls {
+            #expect(call.event == "generation.completed")
+            let fields = Dictionary(uniqueKeysWithValues: (call.signature ?? "").split(separator: ",").map {
+                let pair = $0.split(separator: "=", maxSplits: 1)
+                return (String(pair[0]), String(pair.count > 1 ? pair[1] : ""))
+            })
+            let expected = HMAC<SHA256>.authenticationCode(for: Data((fields["t"] ?? "").utf8) + Data(".".utf8) + call.body,
+                                                           using: SymmetricKey(data: secret))
+            #expect(fields["v1"] == Data(expected).map { String(format: "%02x", $0) }.joined(), "a valid signature")
+            let body = try #require(try JSONSerialization.jsonObject(with: call.body) as? [String: Any])
+            #expect((body["data"] as? [String: Any])?["generation_id"] as? String == id)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let status = try await service.send(.GET, "/v1/image/\(id)", key: key).json
+        let deliveries = try #require((status["webhook"] as? [String: Any])?["deliveries"] as? [[String: Any]])
+        #expect(deliveries.map { $0["status_code"] as? Int } == [500, 204])
+        let metrics = String(decoding: try await service.send(.GET, "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains(#"lightbox_webhook_deliveries_total{result="delivered"} 1"#))
+        await service.stop()
+    }
+
+    @Test func urlsToPrivateOrLocalAddressesAreRefused() async throws {
+        let service = try await ServiceHarness.start(workers: 0)
+        let key = try await service.key()
+        let photo = try Fixtures.data("lipstick-exif6.jpg")
+        let cases: [([(String, String)], Data?, String)] = [
+            ([("image_url", "http://127.0.0.1:9/photo.jpg")], nil, "url_forbidden"),
+            ([("image_url", "http://169.254.169.254/latest/meta-data")], nil, "url_forbidden"),
+            ([("image_url", "http://[::1]/x.jpg")], nil, "url_forbidden"),
+            ([("image_url", "file:///etc/passwd")], nil, "invalid_option"),
+            ([("webhook_url", "http://localhost:8080/hook")], photo, "url_forbidden"),
+            ([("webhook_url", "http://10.1.2.3/hook")], photo, "url_forbidden"),
+        ]
+        for (fields, image, code) in cases {
+            let reply = try await service.submit(image, fields: fields, key: key)
+            #expect(reply.status == 400 && reply.error?.code == code, "\(fields): \(reply.json)")
+        }
+        #expect(try await service.host.store.counts().values.reduce(0, +) == 0)
+        await service.stop()
+    }
+
+    @Test func privateRangesAreRecognised() {
+        for address in ["127.0.0.1", "10.0.0.8", "172.20.1.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
+                        "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1"] {
+            #expect(PublicURL.isPrivate(address), "\(address)")
+        }
+        for address in ["8.8.8.8", "151.101.1.69", "172.32.0.1", "2606:4700::1111"] {
+            #expect(!PublicURL.isPrivate(address), "\(address)")
+        }
+    }
+}
