@@ -22,6 +22,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case rateLimited = "rate_limited"
         case urlForbidden = "url_forbidden"
         case urlUnreachable = "url_unreachable"
+        case idempotencyMismatch = "idempotency_mismatch"
         case inputUnreadable = "input_unreadable"
         case outputFailed = "output_failed"
         case `internal` = "internal_error"
@@ -33,7 +34,8 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .notFound: 404
             case .inputTooLarge: 413
             case .unsupportedFormat: 415
-            case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed, .generatorRejected, .urlUnreachable: 422
+            case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed, .generatorRejected, .urlUnreachable,
+                 .idempotencyMismatch: 422
             case .budgetExceeded, .rateLimited: 429
             case .insufficientCredits: 402
             case .inputUnreadable: 404

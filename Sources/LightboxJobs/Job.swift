@@ -17,6 +17,8 @@ public struct Job: Sendable, Equatable {
     /// Credits reserved at enqueue, charged on completion, refunded on failure or cancel.
     public let cost: Int
     public let idempotencyKey: String?
+    /// A hash of what was asked (input bytes and options): the same again is the same job.
+    public let fingerprint: String?
     /// Attempts started so far; a released lease does not count.
     public var attempts: Int
     /// Not claimed before this time (a retry's backoff).
@@ -57,11 +59,13 @@ public struct NewJob: Sendable {
     public var priority: Int
     public var cost: Int
     public var idempotencyKey: String?
+    public var fingerprint: String?
     public var webhookURL: String?
 
     public init(account: String, payload: Data, priority: Int = JobPriority.interactive, cost: Int = 1,
-                idempotencyKey: String? = nil, webhookURL: String? = nil) {
+                idempotencyKey: String? = nil, fingerprint: String? = nil, webhookURL: String? = nil) {
         self.webhookURL = webhookURL
+        self.fingerprint = fingerprint
         self.account = account
         self.payload = payload
         self.priority = priority

@@ -14,9 +14,11 @@ public protocol JobStore: Sendable {
     /// The stored hash of the account's key, for a constant-time comparison by the caller.
     func keyHash(account: String) async throws -> String?
 
-    /// Reserves the job's cost and queues it. With an idempotency key already used by the
-    /// account, returns the first job instead (`created` false) and reserves nothing.
-    /// Throws `insufficient_credits` (402) when the account cannot cover the cost.
+    /// Reserves the job's cost and queues it. Returns an existing job instead (`created` false,
+    /// nothing reserved) for an idempotency key the account used in the last 24 hours, or for
+    /// the same fingerprint (same input and options) that is queued, running or completed.
+    /// Throws `idempotency_mismatch` (422) for a recent key with another fingerprint, and
+    /// `insufficient_credits` (402) when the account cannot cover the cost.
     func enqueue(_ job: NewJob, now: Date) async throws -> (job: Job, created: Bool)
     func job(id: String) async throws -> Job?
 
@@ -52,4 +54,6 @@ public protocol JobStore: Sendable {
 
 public enum JobQueue {
     public static let maxAttempts = 3
+    /// How long an idempotency key returns its first job.
+    public static let idempotencyWindow: TimeInterval = 24 * 3600
 }

@@ -43,6 +43,12 @@ public final class SQLiteJobStore: JobStore {
                 CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id);
                 """)
         }
+        migrator.registerMigration("v3-fingerprints") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN fingerprint TEXT;
+                CREATE INDEX jobs_fingerprints ON jobs (account, fingerprint);
+                """)
+        }
         return migrator
     }
 
@@ -76,28 +82,48 @@ public final class SQLiteJobStore: JobStore {
     public func enqueue(_ new: NewJob, now: Date) async throws -> (job: Job, created: Bool) {
         try await pool.write { db in
             if let key = new.idempotencyKey, let existing = try Row.fetchOne(
-                db, sql: "SELECT * FROM jobs WHERE account = ? AND idempotency_key = ?", arguments: [new.account, key]) {
-                return (try Self.job(existing), false)
+                db, sql: "SELECT * FROM jobs WHERE account = ? AND idempotency_key = ?", arguments: [new.account, key])
+                .map(Self.job) {
+                guard existing.createdAt.timeIntervalSince(now) > -JobQueue.idempotencyWindow else {
+                    // Expired: the key is free for a new job.
+                    try db.execute(sql: "UPDATE jobs SET idempotency_key = NULL WHERE id = ?", arguments: [existing.id])
+                    return try Self.insert(new, now: now, db)
+                }
+                guard existing.fingerprint == new.fingerprint else {
+                    throw LightboxError(.idempotencyMismatch, "Idempotency-Key '\(key)' was used with other parameters "
+                                        + "for \(existing.id)")
+                }
+                return (existing, false)
             }
-            guard let account = try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [new.account])
-                .map(Self.account) else {
-                throw LightboxError(.invalidOption, "Unknown account \(new.account)")
+            if let fingerprint = new.fingerprint, let same = try Row.fetchOne(db, sql: """
+                SELECT * FROM jobs WHERE account = ? AND fingerprint = ? AND state IN ('queued', 'processing', 'completed')
+                ORDER BY created_at DESC LIMIT 1
+                """, arguments: [new.account, fingerprint]) {
+                return (try Self.job(same), false)
             }
-            guard account.available >= new.cost else {
-                throw LightboxError(.insufficientCredits, "The image costs \(new.cost) credit(s); "
-                                    + "\(account.available) are available")
-            }
-            try Self.reserve(new.cost, account: new.account, db)
-            let id = "gen_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)
-            try db.execute(sql: """
-                INSERT INTO jobs (id, account, state, priority, payload, cost, idempotency_key, run_after, created_at,
-                                  updated_at, webhook_url)
-                VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, new.account, new.priority, new.payload, new.cost, new.idempotencyKey,
-                                 now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970,
-                                 new.webhookURL])
-            return (try Self.fetch(id, db)!, true)
+            return try Self.insert(new, now: now, db)
         }
+    }
+
+    private static func insert(_ new: NewJob, now: Date, _ db: Database) throws -> (job: Job, created: Bool) {
+        guard let account = try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [new.account])
+                .map(account) else {
+            throw LightboxError(.invalidOption, "Unknown account \(new.account)")
+        }
+        guard account.available >= new.cost else {
+            throw LightboxError(.insufficientCredits, "The image costs \(new.cost) credit(s); "
+                                + "\(account.available) are available")
+        }
+        try reserve(new.cost, account: new.account, db)
+        let id = "gen_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)
+        try db.execute(sql: """
+            INSERT INTO jobs (id, account, state, priority, payload, cost, idempotency_key, run_after, created_at,
+                              updated_at, webhook_url, fingerprint)
+            VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, new.account, new.priority, new.payload, new.cost, new.idempotencyKey,
+                             now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                             new.webhookURL, new.fingerprint])
+        return (try fetch(id, db)!, true)
     }
 
     public func job(id: String) async throws -> Job? {
@@ -284,7 +310,7 @@ public final class SQLiteJobStore: JobStore {
         return Job(
             id: row["id"], account: row["account"], state: Job.State(rawValue: row["state"]) ?? .failed,
             priority: row["priority"], payload: row["payload"], cost: row["cost"], idempotencyKey: row["idempotency_key"],
-            attempts: row["attempts"], runAfter: Date(timeIntervalSince1970: row["run_after"]),
+            fingerprint: row["fingerprint"], attempts: row["attempts"], runAfter: Date(timeIntervalSince1970: row["run_after"]),
             leaseOwner: row["lease_owner"], leaseExpires: leaseExpires.map(Date.init(timeIntervalSince1970:)),
             error: code.map { JobError(code: $0, message: message ?? "") }, result: row["result"],
             webhookURL: row["webhook_url"],

@@ -95,9 +95,17 @@ public struct ServiceAPI: Sendable {
             try OutputStore().write(image, to: inputFile)
         }
         let payload = try JSONEncoder().encode(JobPayload(input: name, options: form.options))
+        let idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
+        if let idempotencyKey, !(1...255).contains(idempotencyKey.count) {
+            throw LightboxError.invalidOption("Idempotency-Key", expected: "1 to 255 characters", received: idempotencyKey)
+        }
+        // The same image with the same options is the same generation: not queued or charged twice.
+        let asked = ([name] + form.options.sorted { $0.name < $1.name }.map { "\($0.name)=\($0.value)" }
+                     + [webhook ?? ""]).joined(separator: "\n")
+        let fingerprint = SHA256.hash(data: Data(asked.utf8)).map { String(format: "%02x", $0) }.joined()
         let (job, _) = try await store.enqueue(
             NewJob(account: account, payload: payload, priority: form.priority, cost: config.creditsPerImage,
-                   idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!], webhookURL: webhook), now: Date())
+                   idempotencyKey: idempotencyKey, fingerprint: fingerprint, webhookURL: webhook), now: Date())
         let waiting = try await store.counts()
         let ahead = (waiting[.queued] ?? 0) + (waiting[.processing] ?? 0)
         return Self.json(202, Accepted(

@@ -60,6 +60,39 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func anIdempotencyKeyWithOtherParametersIs422AndExpiresAfterADay(_ kind: StoreKind) async throws {
+        let store = try await store(kind)
+        let first = try await store.enqueue(NewJob(account: "acct", payload: payload("a"), idempotencyKey: "k",
+                                                   fingerprint: "f1"), now: start)
+        do {
+            _ = try await store.enqueue(NewJob(account: "acct", payload: payload("b"), idempotencyKey: "k", fingerprint: "f2"),
+                                        now: start + 60)
+            Issue.record("a reused key with other parameters was accepted")
+        } catch let error as LightboxError {
+            #expect(error.code == .idempotencyMismatch && error.httpStatus == 422)
+        }
+        let dayLater = try await store.enqueue(NewJob(account: "acct", payload: payload("b"), idempotencyKey: "k",
+                                                      fingerprint: "f2"), now: start + 24 * 3600 + 1)
+        #expect(dayLater.created && dayLater.job.id != first.job.id)
+        #expect(try await store.account(id: "acct")?.reserved == 2)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theSameRequestAgainIsTheSameJobUnlessItFailed(_ kind: StoreKind) async throws {
+        let store = try await store(kind)
+        let first = try await store.enqueue(NewJob(account: "acct", payload: payload("a"), fingerprint: "same"), now: start)
+        let again = try await store.enqueue(NewJob(account: "acct", payload: payload("a"), fingerprint: "same"), now: start + 1)
+        #expect(!again.created && again.job.id == first.job.id)
+        #expect(try await store.account(id: "acct")?.reserved == 1, "charged once")
+        // A failed one may be asked for again.
+        _ = try await store.claim(worker: "w", lease: lease, now: start + 2)
+        _ = try await store.fail(id: first.job.id, worker: "w", error: JobError(code: "corrupt_image", message: "x"),
+                                 permanent: true, retryAfter: .zero, now: start + 3)
+        let retried = try await store.enqueue(NewJob(account: "acct", payload: payload("a"), fingerprint: "same"), now: start + 4)
+        #expect(retried.created && retried.job.id != first.job.id)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func anAccountThatCannotCoverTheCostGets402(_ kind: StoreKind) async throws {
         let store = try await store(kind, credits: 1)
         _ = try await store.enqueue(NewJob(account: "acct", payload: payload("a")), now: start)

@@ -114,6 +114,16 @@ import Testing
         let stranger = try await service.key()
         #expect(try await service.send(.DELETE, "/v1/image/\(id)", key: stranger).status == 404)
 
+        // Same key, other parameters: 422. Same photo and options without a key: the same generation.
+        let changed = try await service.submit(photo, fields: [("size", "600x600")], key: key,
+                                               headers: ["Idempotency-Key": "sku-42"])
+        #expect(changed.status == 422 && changed.error?.code == "idempotency_mismatch")
+        let duplicate = try await service.submit(photo, key: key)
+        #expect(duplicate.status == 202 && duplicate.json["generation_id"] as? String == id)
+        #expect(try await service.send(.GET, "/v1/account", key: key).json["reserved"] as? Int == 1)
+        let tooLong = try await service.submit(photo, key: key, headers: ["Idempotency-Key": String(repeating: "k", count: 256)])
+        #expect(tooLong.status == 400)
+
         let cancelled = try await service.send(.DELETE, "/v1/image/\(id)", key: key)
         #expect(cancelled.status == 200 && cancelled.json["status"] as? String == "failed")
         #expect((cancelled.json["error"] as? [String: Any])?["code"] as? String == "cancelled")
