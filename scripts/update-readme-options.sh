@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 options=$(swift run -q lightbox options)
 generator=$(swift run -q lightbox options --generator)
-python3 - "$options" "$generator" <<'PY'
+service=$(swift run -q lightbox options --service)
+python3 - "$options" "$generator" "$service" <<'PY'
 import sys
 readme = open("README.md").read()
 for table in sys.argv[1:]:

@@ -1,19 +1,28 @@
 import ArgumentParser
 import LightboxCore
 import LightboxIO
+import LightboxService
 
 struct OptionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "options",
-        abstract: "List every pipeline option, or with --generator every generator setting, as a Markdown table "
+        abstract: "List every pipeline option, or with --generator or --service those settings, as a Markdown table "
             + "(the README's tables are this output)."
     )
 
     @Flag(help: "The generative backend's settings instead")
     var generator = false
 
+    @Flag(help: "The service's settings (serve, worker) instead")
+    var service = false
+
     func run() {
-        print(generator ? GeneratorSettings.catalog.markdownTable(heading: "generator setting")
-                        : ProcessOptions.catalog.markdownTable())
+        if generator {
+            print(GeneratorSettings.catalog.markdownTable(heading: "generator setting"))
+        } else if service {
+            print(ServiceConfig.catalog.markdownTable(heading: "service setting"))
+        } else {
+            print(ProcessOptions.catalog.markdownTable())
+        }
     }
 }

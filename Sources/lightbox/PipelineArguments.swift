@@ -11,6 +11,32 @@ struct PipelineArguments {
     var generator = GeneratorSettings()
 
     init(_ arguments: [String]) throws {
+        let (paths, pairs) = try FlagPairs.split(arguments) { name in
+            ProcessOptions.catalog.binding(named: name)?.isSwitch ?? GeneratorSettings.catalog.binding(named: name)?.isSwitch
+        }
+        self.paths = paths
+        let isGenerator = { (pair: (name: String, value: String)) in GeneratorSettings.catalog.binding(named: pair.name) != nil }
+        options = try ProcessOptions.resolve(pairs.filter { !isGenerator($0) })
+        generator = try GeneratorSettings.resolve(flags: pairs.filter(isGenerator))
+    }
+
+    static var help: String {
+        "Pipeline options (also accepted as --name=value):\n" + ProcessOptions.catalog.helpText
+            + "\n\nGenerative backend, for background prompts (also LIGHTBOX_<NAME> in the environment; "
+            + "the API key only from LIGHTBOX_GENERATOR_KEY or --generator-key-file):\n"
+            + GeneratorSettings.catalog.helpText
+    }
+}
+
+/// `--name value`, `--name=value` and bare switches, for options declared in a catalog;
+/// everything else is a path.
+enum FlagPairs {
+    static let booleanWords: Set<String> = ["true", "false", "1", "0", "yes", "no", "on", "off"]
+
+    /// `isSwitch` answers for a known option name, and nil for an unknown one.
+    static func split(_ arguments: [String], isSwitch: (String) -> Bool?) throws
+        -> (paths: [String], pairs: [(name: String, value: String)]) {
+        var paths: [String] = []
         var pairs: [(name: String, value: String)] = []
         var index = 0
         while index < arguments.count {
@@ -26,32 +52,20 @@ struct PipelineArguments {
                 continue
             }
             let name = String(body)
-            guard let isSwitch = ProcessOptions.catalog.binding(named: name)?.isSwitch
-                    ?? GeneratorSettings.catalog.binding(named: name)?.isSwitch else {
+            guard let isSwitch = isSwitch(name) else {
                 throw LightboxError(.invalidOption, "Unknown option '\(argument)'")
             }
             // A bare switch means true; `--straighten false` still reads its value.
-            if isSwitch && (index == arguments.count || !Self.booleanWords.contains(arguments[index].lowercased())) {
+            if isSwitch && (index == arguments.count || !booleanWords.contains(arguments[index].lowercased())) {
                 pairs.append((name, "true"))
                 continue
             }
             guard index < arguments.count else {
                 throw LightboxError(.invalidOption, "Missing value for '\(argument)'")
             }
-            pairs.append((String(body), arguments[index]))
+            pairs.append((name, arguments[index]))
             index += 1
         }
-        let isGenerator = { (pair: (name: String, value: String)) in GeneratorSettings.catalog.binding(named: pair.name) != nil }
-        options = try ProcessOptions.resolve(pairs.filter { !isGenerator($0) })
-        generator = try GeneratorSettings.resolve(flags: pairs.filter(isGenerator))
-    }
-
-    static let booleanWords: Set<String> = ["true", "false", "1", "0", "yes", "no", "on", "off"]
-
-    static var help: String {
-        "Pipeline options (also accepted as --name=value):\n" + ProcessOptions.catalog.helpText
-            + "\n\nGenerative backend, for background prompts (also LIGHTBOX_<NAME> in the environment; "
-            + "the API key only from LIGHTBOX_GENERATOR_KEY or --generator-key-file):\n"
-            + GeneratorSettings.catalog.helpText
+        return (paths, pairs)
     }
 }

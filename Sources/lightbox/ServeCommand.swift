@@ -14,35 +14,70 @@ struct ServeCommand: AsyncCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the HTTP API and its workers on an embedded SQLite job queue.",
+        usage: "lightbox serve --data DIR [--config FILE.json] [settings]",
         discussion: "Results are written under DIR/outputs, inputs under DIR/inputs, the queue in DIR/lightbox.sqlite. "
-            + "SIGTERM or Ctrl-C stops taking work and lets the jobs in flight finish."
+            + "SIGTERM or Ctrl-C stops taking work, lets the jobs in flight finish and hands back the rest.\n\n"
+            + ServiceSettings.help
     )
-
-    @Option(help: "Port to listen on")
-    var port = 8080
-
-    @Option(help: "Address to listen on")
-    var host = "127.0.0.1"
 
     @Option(help: "Folder for the queue, inputs and outputs")
     var data: String
 
-    @Option(help: "In-process workers, each with its own single-threaded inference session (0: API only)")
-    var workers = WorkerPool.coreCount
+    @Option(help: "A JSON object of settings, e.g. {\"workers\": 2}; the environment and flags override it")
+    var config: String?
 
-    @Option(help: "Largest upload in MB")
-    var maxUploadMb = 25
+    @Argument(parsing: .allUnrecognized, help: "Settings, as --name value")
+    var settings: [String] = []
 
     func execute() async throws {
-        var config = ServiceConfig(dataFolder: URL(fileURLWithPath: data))
-        config.workers = workers
-        config.maxUploadBytes = maxUploadMb * 1_000_000
-        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: max(1, workers))
+        let config = try ServiceSettings.resolve(data: data, file: self.config, arguments: settings)
+        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: max(1, config.workers))
         let service = try ServiceHost(config: config, services: processor.services)
-        let (address, folder) = (host, config.dataFolder.path)
-        try await service.run(host: address, port: port) { port in
+        let (address, folder, workers) = (config.host, config.dataFolder.path, config.workers)
+        try await service.run(host: address, port: config.port) { port in
             Engine.log("serving on http://\(address):\(port) with \(workers) worker(s), data in \(folder)")
         }
+    }
+}
+
+struct WorkerCommand: AsyncCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run workers only, on the queue in DIR (beside a `serve` that takes the requests).",
+        usage: "lightbox worker --data DIR [--config FILE.json] [settings]",
+        discussion: "SIGTERM or Ctrl-C stops taking work, lets the jobs in flight finish and hands back the rest.\n\n"
+            + ServiceSettings.help)
+
+    @Option(help: "The service's data folder")
+    var data: String
+
+    @Option(help: "A JSON object of settings; the environment and flags override it")
+    var config: String?
+
+    @Argument(parsing: .allUnrecognized, help: "Settings, as --name value")
+    var settings: [String] = []
+
+    func execute() async throws {
+        let config = try ServiceSettings.resolve(data: data, file: self.config, arguments: settings)
+        guard config.workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: config.workers)
+        Engine.log("\(config.workers) worker(s) on \(config.database.path)")
+        try await ServiceHost(config: config, services: processor.services).runWorkers()
+    }
+}
+
+/// The service's settings on the command line: declared once in `ServiceConfig.catalog`.
+enum ServiceSettings {
+    static func resolve(data: String, file: String?, arguments: [String]) throws -> ServiceConfig {
+        let (extra, pairs) = try FlagPairs.split(arguments) { ServiceConfig.catalog.binding(named: $0)?.isSwitch }
+        guard extra.isEmpty else { throw ValidationError("Unexpected argument '\(extra[0])'") }
+        return try ServiceConfig.resolve(dataFolder: URL(fileURLWithPath: data), file: file.map { URL(fileURLWithPath: $0) },
+                                         flags: pairs)
+    }
+
+    static var help: String {
+        "Settings (also LIGHTBOX_<NAME> in the environment, or a key of the config file):\n"
+            + ServiceConfig.catalog.helpText
     }
 }
 
@@ -67,28 +102,6 @@ struct KeysCommand: ParsableCommand {
             try await store.createAccount(id: issued.account, keyHash: issued.hash, credits: credits)
             print(issued.key)
         }
-    }
-}
-
-struct WorkerCommand: AsyncCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "worker",
-        abstract: "Run workers only, on the queue in DIR (beside a `serve` that takes the requests).",
-        discussion: "SIGTERM or Ctrl-C stops taking work, lets the jobs in flight finish and hands back the rest.")
-
-    @Option(help: "The service's data folder")
-    var data: String
-
-    @Option(help: "Workers, each with its own single-threaded inference session")
-    var workers = WorkerPool.coreCount
-
-    func execute() async throws {
-        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        var config = ServiceConfig(dataFolder: URL(fileURLWithPath: data))
-        config.workers = workers
-        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: workers)
-        Engine.log("\(workers) worker(s) on \(config.database.path)")
-        try await ServiceHost(config: config, services: processor.services).runWorkers()
     }
 }
 

@@ -164,6 +164,17 @@ public struct OptionCatalog<Target>: Sendable {
         return target
     }
 
+    /// The values `environment` sets, as `LIGHTBOX_<NAME>` (upper case, `-` as `_`).
+    public func values(in environment: [String: String]) -> [(name: String, value: String)] {
+        bindings.compactMap { binding in
+            environment[Self.environmentName(binding.name)].map { (name: binding.name, value: $0) }
+        }
+    }
+
+    public static func environmentName(_ option: String) -> String {
+        "LIGHTBOX_" + option.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
     /// A Markdown table of every option, for the README; `heading` names the first column.
     public func markdownTable(heading: String = "option") -> String {
         let rows = bindings.map { binding in

@@ -84,10 +84,7 @@ public struct GeneratorSettings: Sendable {
     /// The environment's `LIGHTBOX_GENERATOR_*` values, then `flags` over them, then the key.
     public static func resolve(flags: [(name: String, value: String)],
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
-        let fromEnvironment = catalog.bindings.compactMap { binding in
-            environment[environmentName(binding.name)].map { (name: binding.name, value: $0) }
-        }
-        var settings = try catalog.resolve(fromEnvironment + flags, over: GeneratorSettings())
+        var settings = try catalog.resolve(catalog.values(in: environment) + flags, over: GeneratorSettings())
         if let keyFile = settings.keyFile {
             guard let text = try? String(contentsOfFile: keyFile, encoding: .utf8) else {
                 throw LightboxError(.invalidOption, "Cannot read the generator key file \(keyFile)")
@@ -97,10 +94,6 @@ public struct GeneratorSettings: Sendable {
             settings.apiKey = Secret(key)
         }
         return settings
-    }
-
-    public static func environmentName(_ option: String) -> String {
-        "LIGHTBOX_" + option.uppercased().replacingOccurrences(of: "-", with: "_")
     }
 
     /// The cache folder, defaulting under `XDG_CACHE_HOME` or `~/.cache`.
