@@ -85,7 +85,9 @@ let package = Package(
                 dependencies: [
                     "LightboxCore", "LightboxIO", .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOHTTP1", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
+                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 ],
                 path: "Tests/LightboxTestSupport"),
         .testTarget(name: "LightboxCoreTests", dependencies: ["LightboxCore", "LightboxTestSupport"]),

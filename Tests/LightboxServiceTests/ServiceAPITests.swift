@@ -52,7 +52,7 @@ import Testing
         let service = try await ServiceHarness.start(workers: 0) { $0.maxUploadBytes = 150_000 }
         let key = try await service.key()
         let photo = try Fixtures.data("lipstick-exif6.jpg")
-        let cases: [(String, ServiceHarness.Reply, Int, String)] = [
+        let cases: [(String, APIClient.Reply, Int, String)] = [
             ("no key", try await service.submit(photo, key: nil), 401, "unauthorized"),
             ("wrong key", try await service.submit(photo, key: "lb_acct00_" + String(repeating: "0", count: 64)), 401, "unauthorized"),
             ("not an image", try await service.submit(Data("hello".utf8), key: key), 415, "unsupported_format"),
@@ -156,13 +156,5 @@ import Testing
         let job = try #require(try await service.host.store.job(id: id))
         #expect(job.state == .queued && job.attempts == 0 && job.leaseOwner == nil, "\(job.state) \(job.attempts)")
         #expect(try await service.host.store.account(id: job.account)?.charged == 0)
-    }
-}
-
-extension Sequence {
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var results: [T] = []
-        for element in self { results.append(try await transform(element)) }
-        return results
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LightboxCore
 import LightboxIO
 
 /// Runs the built `lightbox` binary, as a user's script would.
@@ -29,5 +30,57 @@ public enum LightboxBinary {
         environment["LIGHTBOX_MODELS_DIR"] = Fixtures.models.path
         let result = try ChildProcess.run(url.path, arguments, environment: environment)
         return Result(status: result.status, standardOutput: result.standardOutput, standardError: result.standardError)
+    }
+}
+
+/// A `lightbox` subprocess left running, such as `serve`, with its standard error collected.
+public final class RunningLightbox: @unchecked Sendable {
+    private let process = Process()
+    private let lock = NSLock()
+    private var errorText = ""
+
+    public init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
+        process.executableURL = LightboxBinary.url
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        environment["LIGHTBOX_MODELS_DIR"] = Fixtures.models.path
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            self?.lock.withLock { self?.errorText += chunk }
+        }
+        try process.run()
+    }
+
+    public var standardError: String { lock.withLock { errorText } }
+    public var isRunning: Bool { process.isRunning }
+
+    /// The port from the "serving on http://HOST:PORT" line, once it is printed.
+    public func servingPort(within seconds: Double = 60) async throws -> Int {
+        let deadline = Date() + seconds
+        while Date() < deadline {
+            if let range = standardError.range(of: #"serving on http://[^:]+:(\d+)"#, options: .regularExpression),
+               let port = Int(standardError[range].split(separator: ":").last ?? "") {
+                return port
+            }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw LightboxError(.internal, "lightbox did not start serving: \(standardError)")
+    }
+
+    public func kill(_ signal: Int32) {
+        Foundation.kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the exit, off Swift's cooperative threads.
+    public func exitStatus() async throws -> Int32 {
+        try await onThread { [process] in
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
     }
 }
