@@ -23,6 +23,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case urlForbidden = "url_forbidden"
         case urlUnreachable = "url_unreachable"
         case idempotencyMismatch = "idempotency_mismatch"
+        case forbidden = "forbidden"
         case inputUnreadable = "input_unreadable"
         case outputFailed = "output_failed"
         case `internal` = "internal_error"
@@ -31,6 +32,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             switch self {
             case .emptyInput, .invalidOption, .missingField, .urlForbidden: 400
             case .unauthorized: 401
+            case .forbidden: 403
             case .notFound: 404
             case .inputTooLarge: 413
             case .unsupportedFormat: 415

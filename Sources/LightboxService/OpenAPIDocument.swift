@@ -109,6 +109,8 @@ enum OpenAPIDocument {
           parameters:
             - {name: name, in: path, required: true, schema: {type: string, pattern: "^[0-9a-f]{32}\\\\.(jpg|webp|avif|png)$"}}
             - {name: If-None-Match, in: header, required: false, schema: {type: string}}
+            - {name: expires, in: query, required: false, description: "With --private-outputs: when the signed link expires", schema: {type: integer}}
+            - {name: signature, in: query, required: false, description: "With --private-outputs: the link's HMAC", schema: {type: string}}
           responses:
             "200":
               description: The image, with an ETag and immutable caching
@@ -118,6 +120,7 @@ enum OpenAPIDocument {
                 image/avif: {}
                 image/png: {}
             "304": {description: Not modified}
+            "403": {$ref: "#/components/responses/Error"}
             "404": {$ref: "#/components/responses/Error"}
       /metrics:
         get:

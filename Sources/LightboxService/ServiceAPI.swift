@@ -16,9 +16,11 @@ public struct ServiceAPI: Sendable {
     let limiter: RateLimiter
     let metrics: ServiceMetrics
     let generator: GenerativeScenes?
+    let links: OutputLinks
 
-    public init(store: any JobStore, config: ServiceConfig, metrics: ServiceMetrics = ServiceMetrics(),
-                generator: GenerativeScenes? = nil) {
+    init(store: any JobStore, config: ServiceConfig, links: OutputLinks, metrics: ServiceMetrics,
+         generator: GenerativeScenes?) {
+        self.links = links
         self.store = store
         self.config = config
         self.metrics = metrics
@@ -115,7 +117,7 @@ public struct ServiceAPI: Sendable {
     }
 
     private func status(of job: Job) async throws -> StatusBody {
-        StatusBody(job, deliveries: try await store.webhookDeliveries(id: job.id))
+        StatusBody(job, deliveries: try await store.webhookDeliveries(id: job.id), links: links)
     }
 
     private func file(_ name: String?, _ request: Request) throws -> Response {
@@ -124,10 +126,13 @@ public struct ServiceAPI: Sendable {
               name[..<dot].allSatisfy(\.isHexDigit),
               let format = OutputFormat.allCases.first(where: { $0.fileExtension == name[name.index(after: dot)...] })
         else { throw LightboxError(.notFound, "No such output file") }
+        try links.check(name, query: Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) },
+                                                uniquingKeysWith: { first, _ in first }))
         let url = config.outputs.appendingPathComponent(name)
         guard let data = try? Data(contentsOf: url) else { throw LightboxError(.notFound, "No such output file") }
         let etag = "\"\(name[..<dot])\""
-        var headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=31536000, immutable",
+        let caching = links.lifetime.map { "private, max-age=\(Int($0))" } ?? "public, max-age=31536000, immutable"
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: caching,
                                    .contentType: "image/\(format.rawValue)"]
         if request.headers[.ifNoneMatch] == etag {
             headers[.contentType] = nil

@@ -19,6 +19,9 @@ public struct ServiceConfig: Sendable {
     public var rateBurst = Spec.rateBurst.defaultValue
     /// Let image_url and webhook_url reach loopback and private networks (tests, closed networks).
     public var allowPrivateURLs = Spec.allowPrivateURLs.defaultValue
+    /// Output links signed and expiring, for private catalogues.
+    public var privateOutputs = Spec.privateOutputs.defaultValue
+    public var signedLinkSeconds = Spec.signedLinkSeconds.defaultValue
     /// How long a stopping service waits for the jobs in flight before handing them back.
     public var shutdownGrace: Duration = .seconds(Spec.shutdownGraceSeconds.defaultValue)
     /// How often leases are checked and due webhooks are called.
@@ -66,6 +69,10 @@ public struct ServiceConfig: Sendable {
             help: "Requests a key may make at once")
         public static let shutdownGraceSeconds = OptionSpec.integer("shutdown-grace-seconds", 0...3600, default: 30,
             help: "On SIGTERM, how long the jobs in flight may take before their leases are handed back")
+        public static let privateOutputs = OptionSpec.flag("private-outputs", default: false,
+            help: "Serve outputs only through signed links that expire (403 otherwise)")
+        public static let signedLinkSeconds = OptionSpec.integer("signed-link-seconds", 1...604_800, default: 3600,
+            help: "How long a signed output link works")
         public static let allowPrivateURLs = OptionSpec.flag("allow-private-urls", default: false,
             help: "Let image_url and webhook_url reach loopback and private addresses")
     }
@@ -81,6 +88,8 @@ public struct ServiceConfig: Sendable {
         OptionBinding(Spec.ratePerMinute, \.ratePerMinute),
         OptionBinding(Spec.rateBurst, \.rateBurst),
         OptionBinding(Spec.shutdownGraceSeconds, \.shutdownGraceSeconds),
+        OptionBinding(Spec.privateOutputs, \.privateOutputs),
+        OptionBinding(Spec.signedLinkSeconds, \.signedLinkSeconds),
         OptionBinding(Spec.allowPrivateURLs, \.allowPrivateURLs),
     ])
 

@@ -15,6 +15,7 @@ public final class ServiceHost: Sendable {
     let metrics = ServiceMetrics()
     let services: PipelineServices
     let webhooks: WebhookSender
+    let links: OutputLinks
 
     public init(config: ServiceConfig, services: PipelineServices) throws {
         self.config = config
@@ -22,8 +23,10 @@ public final class ServiceHost: Sendable {
         Self.removeUnfinishedWrites(in: [config.inputs, config.outputs])
         store = try SQLiteJobStore(path: config.database)
         runner = JobRunner(store: store, config: config, services: services, metrics: metrics)
-        webhooks = WebhookSender(store: store, secret: try WebhookSender.secret(in: config.dataFolder),
-                                 allowPrivate: config.allowPrivateURLs, metrics: metrics)
+        let secret = try WebhookSender.secret(in: config.dataFolder)
+        links = OutputLinks(secret: secret, lifetime: config.privateOutputs ? Double(config.signedLinkSeconds) : nil)
+        webhooks = WebhookSender(store: store, secret: secret, allowPrivate: config.allowPrivateURLs, metrics: metrics,
+                                 links: links)
     }
 
     /// Serves until cancelled or sent SIGTERM/SIGINT, then stops taking work, lets the jobs in
@@ -32,7 +35,7 @@ public final class ServiceHost: Sendable {
     public func run(host: String = "127.0.0.1", port: Int, logger: Logger? = nil,
                     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let application = Application(
-            router: ServiceAPI(store: store, config: config, metrics: metrics,
+            router: ServiceAPI(store: store, config: config, links: links, metrics: metrics,
                                generator: services.generator as? GenerativeScenes).router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "lightbox"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)

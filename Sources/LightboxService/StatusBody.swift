@@ -28,13 +28,13 @@ struct StatusBody: Encodable {
     let creditsUsed: Int
     let webhook: Webhook?
 
-    init(_ job: Job, deliveries: [WebhookDelivery]) {
+    init(_ job: Job, deliveries: [WebhookDelivery], links: OutputLinks) {
         let report = job.result.flatMap { try? JSONDecoder().decode(JobReport.self, from: $0) }
         generationId = job.id
         status = ServiceAPI.publicState(job.state)
         attempts = job.attempts
-        outputUrl = report?.outputs.first.map { "/outputs/files/\($0.file)" }
-        outputs = Dictionary(report?.outputs.map { ($0.format, "/outputs/files/\($0.file)") } ?? [],
+        outputUrl = report?.outputs.first.map { links.link($0.file) }
+        outputs = Dictionary(report?.outputs.map { ($0.format, links.link($0.file)) } ?? [],
                              uniquingKeysWith: { first, _ in first })
         error = job.state == .completed ? nil : job.error.map { ErrorBody.Detail(code: $0.code, message: $0.message) }
         timingsMs = report?.timingsMs ?? [:]

@@ -17,8 +17,10 @@ final class WebhookSender: Sendable {
     let secret: Data
     let allowPrivate: Bool
     let metrics: ServiceMetrics
+    let links: OutputLinks
 
-    init(store: any JobStore, secret: Data, allowPrivate: Bool, metrics: ServiceMetrics) {
+    init(store: any JobStore, secret: Data, allowPrivate: Bool, metrics: ServiceMetrics, links: OutputLinks) {
+        self.links = links
         self.store = store
         self.secret = secret
         self.allowPrivate = allowPrivate
@@ -41,7 +43,7 @@ final class WebhookSender: Sendable {
         do {
             // Checked again at delivery: the name may resolve elsewhere by now.
             let url = try PublicURL(target, field: "webhook_url", allowPrivate: allowPrivate).url
-            let body = try Self.encoder.encode(Event(event: event, data: StatusBody(job, deliveries: previous)))
+            let body = try Self.encoder.encode(Event(event: event, data: StatusBody(job, deliveries: previous, links: links)))
             let stamp = String(Int(Date().timeIntervalSince1970))
             var request = HTTPClientRequest(url: url.absoluteString)
             request.method = .POST
@@ -70,6 +72,7 @@ final class WebhookSender: Sendable {
     }
 
     /// The service's secret, made on first start: `DIR/webhook-secret`, readable by its owner only.
+    /// It also signs private output links.
     static func secret(in folder: URL) throws -> Data {
         let file = folder.appendingPathComponent("webhook-secret")
         if let text = try? String(contentsOf: file, encoding: .utf8), let data = Data(hex: text) { return data }
