@@ -136,74 +136,40 @@ public final class SQLiteJobStore: JobStore {
                 SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ?
                 ORDER BY priority DESC, created_at, rowid LIMIT 1
                 """, arguments: [now.timeIntervalSince1970]) else { return nil }
-            try db.execute(sql: """
-                UPDATE jobs SET state = 'processing', lease_owner = ?, lease_expires = ?, attempts = attempts + 1,
-                updated_at = ? WHERE id = ?
-                """, arguments: [worker, (now + lease.seconds).timeIntervalSince1970, now.timeIntervalSince1970, id])
-            return try Self.fetch(id, db)
+            return try Self.transition(id, .claim(worker: worker, lease: lease), now: now, db)
         }
     }
 
     public func heartbeat(id: String, worker: String, lease: Duration, now: Date) async throws -> Bool {
-        try await pool.write { db in
-            try db.execute(sql: """
-                UPDATE jobs SET lease_expires = ?, updated_at = ? WHERE id = ? AND state = 'processing' AND lease_owner = ?
-                """, arguments: [(now + lease.seconds).timeIntervalSince1970, now.timeIntervalSince1970, id, worker])
-            return db.changesCount == 1
-        }
+        try await pool.write { db in try Self.transition(id, .heartbeat(worker: worker, lease: lease), now: now, db) != nil }
     }
 
     public func complete(id: String, worker: String, result: Data, now: Date) async throws -> Bool {
-        try await pool.write { db in
-            guard let job = try Self.held(id, by: worker, db) else { return false }
-            try db.execute(sql: """
-                UPDATE jobs SET state = 'completed', result = ?, lease_owner = NULL, lease_expires = NULL,
-                error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?
-                """, arguments: [result, now.timeIntervalSince1970, id])
-            try db.execute(sql: "UPDATE accounts SET balance = balance - ?, reserved = reserved - ?, charged = charged + ? WHERE id = ?",
-                           arguments: [job.cost, job.cost, job.cost, job.account])
-            return true
-        }
+        try await pool.write { db in try Self.transition(id, .complete(worker: worker), now: now, result: result, db) != nil }
     }
 
     public func fail(id: String, worker: String, error: JobError, permanent: Bool, retryAfter: Duration,
                      now: Date) async throws -> Job.State? {
         try await pool.write { db in
-            guard let job = try Self.held(id, by: worker, db) else { return nil }
-            let state: Job.State = permanent ? .failed : job.attempts >= JobQueue.maxAttempts ? .dead : .queued
-            try Self.settle(job, as: state, error: error, runAfter: now + retryAfter.seconds, now: now, db)
-            return state
+            try Self.transition(id, .fail(worker: worker, error: error, permanent: permanent,
+                                          retryAt: now + retryAfter.seconds), now: now, db)?.state
         }
     }
 
     public func release(id: String, worker: String, now: Date) async throws -> Bool {
-        try await pool.write { db in
-            try db.execute(sql: """
-                UPDATE jobs SET state = 'queued', attempts = attempts - 1, lease_owner = NULL, lease_expires = NULL,
-                run_after = ?, updated_at = ? WHERE id = ? AND state = 'processing' AND lease_owner = ?
-                """, arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, id, worker])
-            return db.changesCount == 1
-        }
+        try await pool.write { db in try Self.transition(id, .release(worker: worker), now: now, db) != nil }
     }
 
     public func rescueExpired(now: Date) async throws -> [String] {
         try await pool.write { db in
-            let expired = try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE state = 'processing' AND lease_expires < ?",
-                                           arguments: [now.timeIntervalSince1970]).map(Self.job)
-            for job in expired {
-                try Self.settle(job, as: job.attempts >= JobQueue.maxAttempts ? .dead : .queued, error: .leaseExpired,
-                                runAfter: now, now: now, db)
-            }
-            return expired.map(\.id)
+            let expired = try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE state = 'processing' AND lease_expires < ?",
+                                              arguments: [now.timeIntervalSince1970])
+            return try expired.filter { try Self.transition($0, .leaseExpired, now: now, db) != nil }
         }
     }
 
     public func cancel(id: String, now: Date) async throws -> Bool {
-        try await pool.write { db in
-            guard let job = try Self.fetch(id, db), job.state == .queued else { return false }
-            try Self.settle(job, as: .failed, error: .cancelled, runAfter: now, now: now, db)
-            return true
-        }
+        try await pool.write { db in try Self.transition(id, .cancel, now: now, db) != nil }
     }
 
     public func jobs(in state: Job.State, limit: Int) async throws -> [Job] {
@@ -224,18 +190,7 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func retryDead(id: String, now: Date) async throws -> Bool {
-        try await pool.write { db in
-            guard let job = try Self.fetch(id, db), job.state == .dead else { return false }
-            guard let account = try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [job.account])
-                .map(Self.account), account.available >= job.cost else {
-                throw LightboxError(.insufficientCredits, "The account cannot cover \(job.cost) credit(s) to retry \(id)")
-            }
-            try Self.reserve(job.cost, account: job.account, db)
-            try db.execute(sql: """
-                UPDATE jobs SET state = 'queued', attempts = 0, run_after = ?, updated_at = ? WHERE id = ?
-                """, arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, id])
-            return true
-        }
+        try await pool.write { db in try Self.transition(id, .retryDead, now: now, db) != nil }
     }
 
     public func purgeDead() async throws -> Int {
@@ -282,22 +237,38 @@ public final class SQLiteJobStore: JobStore {
         try db.execute(sql: "UPDATE accounts SET reserved = reserved + ? WHERE id = ?", arguments: [cost, account])
     }
 
-    /// Moves a job out of processing or queued: back to the queue, or to an end state with a refund.
-    private static func settle(_ job: Job, as state: Job.State, error: JobError, runAfter: Date, now: Date,
-                               _ db: Database) throws {
-        try db.execute(sql: """
-            UPDATE jobs SET state = ?, error_code = ?, error_message = ?, lease_owner = NULL, lease_expires = NULL,
-            run_after = ?, updated_at = ? WHERE id = ?
-            """, arguments: [state.rawValue, error.code, error.message, runAfter.timeIntervalSince1970,
-                             now.timeIntervalSince1970, job.id])
-        if state == .failed || state == .dead {
-            try db.execute(sql: "UPDATE accounts SET reserved = reserved - ? WHERE id = ?", arguments: [job.cost, job.account])
+    /// Applies one lifecycle event in this transaction: the job's new row and the account's
+    /// credits together, or nothing when the event does not apply.
+    private static func transition(_ id: String, _ event: JobLifecycle.Event, now: Date, result: Data? = nil,
+                                   _ db: Database) throws -> Job? {
+        guard let job = try fetch(id, db), let (next, credits) = JobLifecycle.apply(event, to: job, now: now) else {
+            return nil
         }
-    }
-
-    private static func held(_ id: String, by worker: String, _ db: Database) throws -> Job? {
-        guard let job = try fetch(id, db), job.state == .processing, job.leaseOwner == worker else { return nil }
-        return job
+        if credits == .reserve {
+            let available = try Int.fetchOne(db, sql: "SELECT balance - reserved FROM accounts WHERE id = ?",
+                                             arguments: [job.account]) ?? 0
+            guard available >= job.cost else {
+                throw LightboxError(.insufficientCredits, "The account cannot cover \(job.cost) credit(s) to run \(id) again")
+            }
+        }
+        try db.execute(sql: """
+            UPDATE jobs SET state = ?, attempts = ?, run_after = ?, lease_owner = ?, lease_expires = ?, error_code = ?,
+            error_message = ?, result = COALESCE(?, result), updated_at = ? WHERE id = ?
+            """, arguments: [next.state.rawValue, next.attempts, next.runAfter.timeIntervalSince1970, next.leaseOwner,
+                             next.leaseExpires?.timeIntervalSince1970, next.error?.code, next.error?.message, result,
+                             now.timeIntervalSince1970, id])
+        let change: (balance: Int, reserved: Int, charged: Int) = switch credits {
+        case .unchanged: (0, 0, 0)
+        case .charge: (-job.cost, -job.cost, job.cost)
+        case .refund: (0, -job.cost, 0)
+        case .reserve: (0, job.cost, 0)
+        }
+        if credits != .unchanged {
+            try db.execute(sql: """
+                UPDATE accounts SET balance = balance + ?, reserved = reserved + ?, charged = charged + ? WHERE id = ?
+                """, arguments: [change.balance, change.reserved, change.charged, job.account])
+        }
+        return try fetch(id, db)
     }
 
     private static func fetch(_ id: String, _ db: Database) throws -> Job? {
