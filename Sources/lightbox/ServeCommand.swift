@@ -17,21 +17,14 @@ struct ServeCommand: AsyncCommand {
         usage: "lightbox serve --data DIR [--config FILE.json] [settings]",
         discussion: "Results are written under DIR/outputs, inputs under DIR/inputs, the queue in DIR/lightbox.sqlite. "
             + "SIGTERM or Ctrl-C stops taking work, lets the jobs in flight finish and hands back the rest.\n\n"
-            + ServiceSettings.help
+            + ServiceArguments.help
     )
 
-    @Option(help: "Folder for the queue, inputs and outputs")
-    var data: String
-
-    @Option(help: "A JSON object of settings, e.g. {\"workers\": 2}; the environment and flags override it")
-    var config: String?
-
-    @Argument(parsing: .allUnrecognized, help: "Settings, as --name value")
-    var settings: [String] = []
+    @OptionGroup var arguments: ServiceArguments
 
     func execute() async throws {
-        let config = try ServiceSettings.resolve(data: data, file: self.config, arguments: settings)
-        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: max(1, config.workers))
+        let (config, generator) = try arguments.resolve()
+        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: max(1, config.workers), generator: generator)
         let service = try ServiceHost(config: config, services: processor.services)
         let (address, folder, workers) = (config.host, config.dataFolder.path, config.workers)
         try await service.run(host: address, port: config.port) { port in
@@ -46,38 +39,47 @@ struct WorkerCommand: AsyncCommand {
         abstract: "Run workers only, on the queue in DIR (beside a `serve` that takes the requests).",
         usage: "lightbox worker --data DIR [--config FILE.json] [settings]",
         discussion: "SIGTERM or Ctrl-C stops taking work, lets the jobs in flight finish and hands back the rest.\n\n"
-            + ServiceSettings.help)
+            + ServiceArguments.help)
 
-    @Option(help: "The service's data folder")
-    var data: String
-
-    @Option(help: "A JSON object of settings; the environment and flags override it")
-    var config: String?
-
-    @Argument(parsing: .allUnrecognized, help: "Settings, as --name value")
-    var settings: [String] = []
+    @OptionGroup var arguments: ServiceArguments
 
     func execute() async throws {
-        let config = try ServiceSettings.resolve(data: data, file: self.config, arguments: settings)
+        let (config, generator) = try arguments.resolve()
         guard config.workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: config.workers)
+        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: config.workers, generator: generator)
         Engine.log("\(config.workers) worker(s) on \(config.database.path)")
         try await ServiceHost(config: config, services: processor.services).runWorkers()
     }
 }
 
-/// The service's settings on the command line: declared once in `ServiceConfig.catalog`.
-enum ServiceSettings {
-    static func resolve(data: String, file: String?, arguments: [String]) throws -> ServiceConfig {
-        let (extra, pairs) = try FlagPairs.split(arguments) { ServiceConfig.catalog.binding(named: $0)?.isSwitch }
+/// What `serve` and `worker` take: the data folder, a config file, and settings declared once
+/// in `ServiceConfig.catalog` and `GeneratorSettings.catalog`.
+struct ServiceArguments: ParsableArguments {
+    @Option(help: "Folder for the queue, inputs and outputs")
+    var data: String
+
+    @Option(help: "A JSON object of settings, e.g. {\"workers\": 2}; the environment and flags override it")
+    var config: String?
+
+    @Argument(parsing: .allUnrecognized, help: "Settings, as --name value")
+    var settings: [String] = []
+
+    func resolve() throws -> (ServiceConfig, GeneratorSettings) {
+        let (extra, pairs) = try FlagPairs.split(settings) {
+            ServiceConfig.catalog.binding(named: $0)?.isSwitch ?? GeneratorSettings.catalog.binding(named: $0)?.isSwitch
+        }
         guard extra.isEmpty else { throw ValidationError("Unexpected argument '\(extra[0])'") }
-        return try ServiceConfig.resolve(dataFolder: URL(fileURLWithPath: data), file: file.map { URL(fileURLWithPath: $0) },
-                                         flags: pairs)
+        let isGenerator = { (pair: (name: String, value: String)) in GeneratorSettings.catalog.binding(named: pair.name) != nil }
+        let service = try ServiceConfig.resolve(dataFolder: URL(fileURLWithPath: data), file: config.map { URL(fileURLWithPath: $0) },
+                                                flags: pairs.filter { !isGenerator($0) })
+        return (service, try GeneratorSettings.resolve(flags: pairs.filter(isGenerator)))
     }
 
     static var help: String {
         "Settings (also LIGHTBOX_<NAME> in the environment, or a key of the config file):\n"
             + ServiceConfig.catalog.helpText
+            + "\n\nThe scene generator, for background prompts (see `lightbox process --help`):\n"
+            + GeneratorSettings.catalog.helpText
     }
 }
 
