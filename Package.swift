@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // libvips, reached only through the CVips shim.
@@ -74,10 +75,19 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Catalogue batches: sources, templates per store view, the resume ledger, reports.
+        .target(
+            name: "LightboxBatch",
+            dependencies: [
+                "LightboxCore", "LightboxIO", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"), .product(name: "SwiftCSV", package: "SwiftCSV"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "lightbox",
             dependencies: [
-                "LightboxCore", "LightboxIO", "LightboxJobs", "LightboxService",
+                "LightboxCore", "LightboxIO", "LightboxJobs", "LightboxService", "LightboxBatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +103,7 @@ let package = Package(
                 path: "Tests/LightboxTestSupport"),
         .testTarget(name: "LightboxCoreTests", dependencies: ["LightboxCore", "LightboxTestSupport"]),
         .testTarget(name: "LightboxIOTests", dependencies: ["LightboxIO", "LightboxTestSupport"]),
+        .testTarget(name: "LightboxBatchTests", dependencies: ["LightboxBatch", "LightboxTestSupport"]),
         .testTarget(name: "LightboxJobsTests", dependencies: ["LightboxJobs", "LightboxTestSupport"]),
         .testTarget(name: "LightboxServiceTests", dependencies: [
             "LightboxService", "LightboxTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -102,11 +102,43 @@ public struct Pipeline: Sendable {
 
     public func run(_ input: Data, options: ProcessOptions, services: PipelineServices) -> PipelineOutcome {
         var context = PipelineContext(input: input, options: options, services: services)
-        var timings: [StepTiming] = []
-        var failure: LightboxError?
-        var workingSize: PixelSize?
+        var run = StepRun()
+        run.perform(steps, on: &context)
+        return run.outcome(of: context)
+    }
+
+    /// One photo in several variants (a catalogue's store views, say). The steps up to and
+    /// including `Segment` depend only on the photo and the canvas size, so they run once,
+    /// with the largest canvas; the rest runs once per variant. Outcomes follow `variants`.
+    public func run(_ input: Data, variants: [ProcessOptions], services: PipelineServices) -> [PipelineOutcome] {
+        guard let first = variants.first, variants.count > 1,
+              let split = steps.firstIndex(where: { $0 is Segment }).map({ $0 + 1 }),
+              variants.allSatisfy({ !$0.wantsCutout && !$0.keepFullResolution }) else {
+            return variants.map { run(input, options: $0, services: services) }
+        }
+        var shared = first
+        shared.canvas = variants.map(\.canvas).max { $0.longSide < $1.longSide }!
+        var context = PipelineContext(input: input, options: shared, services: services)
+        var sharedRun = StepRun()
+        sharedRun.perform(steps[..<split], on: &context)
+        return variants.map { options in
+            var variant = context, run = sharedRun
+            variant.options = options
+            if run.failure == nil { run.perform(steps[split...], on: &variant) }
+            return run.outcome(of: variant)
+        }
+    }
+}
+
+/// Timings, the first failure and the working size of a run through some steps.
+private struct StepRun {
+    var timings: [StepTiming] = []
+    var failure: LightboxError?
+    var workingSize: PixelSize?
+
+    mutating func perform(_ steps: some Collection<any PipelineStep>, on context: inout PipelineContext) {
         let clock = ContinuousClock()
-        for step in steps where step.isEnabled(for: options) {
+        for step in steps where step.isEnabled(for: context.options) {
             let started = clock.now
             do {
                 try step.run(&context)
@@ -119,7 +151,10 @@ public struct Pipeline: Sendable {
             if let image = context.image { workingSize = image.size }
             if failure != nil { break }
         }
-        return PipelineOutcome(
+    }
+
+    func outcome(of context: PipelineContext) -> PipelineOutcome {
+        PipelineOutcome(
             outputs: failure == nil ? context.outputs : [], cutout: context.cutout, qa: context.qa,
             timings: timings, error: failure, sourceFormat: context.sourceFormat, sourceSize: context.sourceSize,
             workingSize: workingSize, backend: context.mask?.backend, notes: context.notes)

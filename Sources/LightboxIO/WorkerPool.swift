@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs work items on a fixed number of threads, one item per thread at a time, and hands
 /// results back in input order on the calling thread. With one worker per core and a
@@ -14,9 +15,12 @@ public struct WorkerPool: Sendable {
     /// The default: one worker per core.
     public static var coreCount: Int { ProcessInfo.processInfo.activeProcessorCount }
 
-    public func run<Item: Sendable, Output: Sendable>(_ items: [Item], work: @escaping @Sendable (Item) -> Output,
+    /// Once `stop` is raised, no new item starts; items already started finish and are
+    /// delivered, the rest are not.
+    public func run<Item: Sendable, Output: Sendable>(_ items: [Item], stop: StopFlag? = nil,
+                                                      work: @escaping @Sendable (Item) -> Output,
                                                       deliver: (Int, Output) -> Void) {
-        let results = OrderedResults<Output>(count: items.count)
+        let results = OrderedResults<Output>(count: items.count, stop: stop)
         let threads = min(workers, items.count)
         let finished = DispatchSemaphore(value: 0)
         for _ in 0..<threads {
@@ -27,7 +31,10 @@ public struct WorkerPool: Sendable {
             thread.stackSize = 8 << 20
             thread.start()
         }
-        for index in items.indices { deliver(index, results.take(index)) }
+        for index in items.indices {
+            guard let output = results.take(index) else { break }
+            deliver(index, output)
+        }
         for _ in 0..<threads { finished.wait() }
     }
 }
@@ -38,14 +45,16 @@ private final class OrderedResults<Output>: @unchecked Sendable {
     private let condition = NSCondition()
     private var outputs: [Output?]
     private var nextIndex = 0
+    private let stop: StopFlag?
 
-    init(count: Int) {
+    init(count: Int, stop: StopFlag?) {
         outputs = Array(repeating: nil, count: count)
+        self.stop = stop
     }
 
     func claim() -> Int? {
         condition.withLock {
-            guard nextIndex < outputs.count else { return nil }
+            guard nextIndex < outputs.count, stop?.isRaised != true else { return nil }
             defer { nextIndex += 1 }
             return nextIndex
         }
@@ -58,11 +67,26 @@ private final class OrderedResults<Output>: @unchecked Sendable {
         }
     }
 
-    func take(_ index: Int) -> Output {
+    /// The output of `index`, or nil when it was never started because of a stop.
+    func take(_ index: Int) -> Output? {
         condition.withLock {
-            while outputs[index] == nil { condition.wait() }
+            while outputs[index] == nil {
+                if index >= nextIndex, stop?.isRaised == true { return nil }
+                // A stop is raised from outside: look again now and then.
+                _ = condition.wait(until: Date() + 0.1)
+            }
             defer { outputs[index] = nil }
             return outputs[index]!
         }
     }
+}
+
+/// Raised once, from a signal handler or another thread, to stop a `WorkerPool` taking work.
+public final class StopFlag: Sendable {
+    private let raised = Mutex(false)
+
+    public init() {}
+
+    public func raise() { raised.withLock { $0 = true } }
+    public var isRaised: Bool { raised.withLock { $0 } }
 }

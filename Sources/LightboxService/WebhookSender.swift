@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import LightboxCore
+import LightboxIO
 import LightboxJobs
 import NIOCore
 import NIOFoundationCompat

@@ -4,7 +4,7 @@ struct LightboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lightbox",
         abstract: "Turns product photos into studio shots.",
-        subcommands: [ProcessCommand.self, BenchCommand.self, PresetsCommand.self, OptionsCommand.self,
+        subcommands: [ProcessCommand.self, BatchCommand.self, BenchCommand.self, PresetsCommand.self, OptionsCommand.self,
                       ServeCommand.self, WorkerCommand.self, KeysCommand.self, DeadLettersCommand.self]
     )
 }

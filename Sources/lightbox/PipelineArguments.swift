@@ -7,6 +7,8 @@ import LightboxIO
 /// `GeneratorSettings.catalog`.
 struct PipelineArguments {
     var paths: [String] = []
+    /// The pipeline options as given, for fingerprints.
+    var pairs: [(name: String, value: String)] = []
     var options = ProcessOptions()
     var generator = GeneratorSettings()
 
@@ -16,7 +18,8 @@ struct PipelineArguments {
         }
         self.paths = paths
         let isGenerator = { (pair: (name: String, value: String)) in GeneratorSettings.catalog.binding(named: pair.name) != nil }
-        options = try ProcessOptions.resolve(pairs.filter { !isGenerator($0) })
+        self.pairs = pairs.filter { !isGenerator($0) }
+        options = try ProcessOptions.resolve(self.pairs)
         generator = try GeneratorSettings.resolve(flags: pairs.filter(isGenerator))
     }
 

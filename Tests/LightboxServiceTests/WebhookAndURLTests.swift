@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LightboxCore
+import LightboxIO
 import LightboxTestSupport
 import NIOCore
 import NIOFoundationCompat

@@ -9,7 +9,7 @@ public struct PresetSheet: Sendable {
     public var shadows = ShadowKind.allCases
 
     static let gap = 8, labelHeight = 28, rowLabelWidth = 150
-    static let font = "DejaVu Sans"
+    static let font = "DejaVu Sans 14"
 
     public init() {}
 
@@ -27,11 +27,11 @@ public struct PresetSheet: Sendable {
                              height: Self.labelHeight + presets.count * step.y + Self.gap)
         var sheet = try VipsImage.solid(size, colour: [246, 246, 246])
         for (column, shadow) in shadows.enumerated() {
-            sheet = try label(shadow.rawValue, on: sheet, at: (Self.rowLabelWidth + column * step.x, 6))
+            sheet = try sheet.drawingText(shadow.rawValue, at: (Self.rowLabelWidth + column * step.x, 6), font: Self.font)
         }
         for (row, preset) in presets.enumerated() {
             let y = Self.labelHeight + row * step.y
-            sheet = try label(preset.rawValue, on: sheet, at: (Self.gap, y + tile.height / 2 - 10))
+            sheet = try sheet.drawingText(preset.rawValue, at: (Self.gap, y + tile.height / 2 - 10), font: Self.font)
             for (column, shadow) in shadows.enumerated() {
                 var variant = cutOut
                 variant.options.background = .scene(preset)
@@ -42,14 +42,5 @@ public struct PresetSheet: Sendable {
             }
         }
         return try sheet.tagged(.srgb).materialized()
-    }
-
-    /// Dark grey text whose top left is at `origin`.
-    private func label(_ text: String, on sheet: VipsImage, at origin: (x: Int, y: Int)) throws -> VipsImage {
-        let coverage = try VipsImage.text(text, font: "\(Self.font) 14", dpi: 72)
-        let region = PixelRect(x: origin.x, y: origin.y, width: coverage.width, height: coverage.height)
-        let under = try sheet.cropped(to: region)
-        let ink = try VipsImage.solid(coverage.size, colour: [40, 40, 40])
-        return try sheet.inserting(coverage.blend(ink, over: under).cast(.uchar), at: (region.x, region.y))
     }
 }

@@ -48,7 +48,7 @@ public struct PublicURL: Sendable {
     }
 
     /// Loopback, private, link-local, carrier-grade NAT, multicast and unspecified ranges.
-    static func isPrivate(_ address: String) -> Bool {
+    public static func isPrivate(_ address: String) -> Bool {
         let lowered = address.lowercased()
         if lowered.contains(":") {
             if let mapped = lowered.split(separator: ":").last, mapped.contains(".") { return isPrivate(String(mapped)) }

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+
+/// What a batch has done, in SQLite in its output folder (`batch.sqlite`): one row per
+/// (store view, SKU, source image) with the hashes of the input and of the options it was
+/// rendered with, so that a re-run skips what is unchanged. Each row is written the moment
+/// its files are on disk, so a crash or a kill loses at most the images in flight.
+public final class BatchLedger: Sendable {
+    private let queue: DatabaseQueue
+
+    public static let fileName = "batch.sqlite"
+
+    public enum Status: String, Codable, Sendable {
+        case processed
+        /// The original, copied through: a skip flag, or an image that failed QA.
+        case keptOriginal = "kept_original"
+        case failed
+    }
+
+    public struct OutputFile: Codable, Sendable, Equatable {
+        public var format: String
+        /// Relative to the batch's output folder.
+        public var path: String
+        public var bytes: Int
+        public var width: Int
+        public var height: Int
+    }
+
+    public struct Entry: Codable, Sendable, FetchableRecord, PersistableRecord {
+        public static let databaseTableName = "items"
+
+        public var store: String
+        public var sku: String
+        public var source: String
+        public var position: Int
+        public var inputHash: String?
+        public var templateHash: String
+        public var status: Status
+        /// Why an original was kept, or the error code of a failure.
+        public var reason: String?
+        public var message: String?
+        public var outputs: [OutputFile]
+        public var label: String?
+        public var qaScore: Double?
+        public var milliseconds: Double
+        /// Thumbnails for the contact sheet, relative to the output folder.
+        public var beforeThumbnail: String?
+        public var afterThumbnail: String?
+        public var finishedAt: Date
+
+        public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+        public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    }
+
+    /// Opens (and creates) the ledger in `folder`.
+    public init(folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        queue = try DatabaseQueue(path: folder.appendingPathComponent(Self.fileName).path)
+        try Self.migrator.migrate(queue)
+    }
+
+    /// Opens an existing ledger without writing to it, for dry runs; nil when there is none.
+    public init?(readingFrom folder: URL) throws {
+        let path = folder.appendingPathComponent(Self.fileName).path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var configuration = Configuration()
+        configuration.readonly = true
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE items (
+                    store TEXT NOT NULL, sku TEXT NOT NULL, source TEXT NOT NULL, position INTEGER NOT NULL,
+                    input_hash TEXT, template_hash TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, message TEXT,
+                    outputs TEXT NOT NULL, label TEXT, qa_score REAL, milliseconds REAL NOT NULL,
+                    before_thumbnail TEXT, after_thumbnail TEXT, finished_at REAL NOT NULL,
+                    PRIMARY KEY (store, sku, source));
+                CREATE INDEX items_renders ON items (input_hash, template_hash, status);
+                CREATE TABLE input_hashes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, modified REAL NOT NULL,
+                                           hash TEXT NOT NULL);
+                """)
+        }
+        return migrator
+    }
+
+    public func record(_ entry: Entry) throws {
+        try queue.write { db in try entry.save(db) }
+    }
+
+    public func entry(store: String, sku: String, source: String) throws -> Entry? {
+        try queue.read { db in
+            try Entry.filter(Column("store") == store && Column("sku") == sku && Column("source") == source).fetchOne(db)
+        }
+    }
+
+    /// A finished render of the same bytes with the same options, whatever SKU it was for.
+    public func render(inputHash: String, templateHash: String) throws -> Entry? {
+        try queue.read { db in
+            try Entry.filter(Column("input_hash") == inputHash && Column("template_hash") == templateHash
+                             && Column("status") == Status.processed.rawValue).fetchOne(db)
+        }
+    }
+
+    public func allEntries() throws -> [Entry] {
+        try queue.read { db in try Entry.order(Column("position"), Column("store"), Column("sku")).fetchAll(db) }
+    }
+
+    /// A file's content hash as last computed, if its size and modification time are unchanged.
+    public func knownHash(path: String, size: Int, modified: Date) throws -> String? {
+        try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT hash FROM input_hashes WHERE path = ? AND size = ? AND modified = ?",
+                                arguments: [path, size, modified.timeIntervalSince1970])
+        }
+    }
+
+    public func remember(hash: String, path: String, size: Int, modified: Date) throws {
+        try queue.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO input_hashes (path, size, modified, hash) VALUES (?, ?, ?, ?)",
+                           arguments: [path, size, modified.timeIntervalSince1970, hash])
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import LightboxBatch
+import LightboxCore
+import LightboxIO
+
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Process a catalogue, resumably: a folder, a CSV or JSONL manifest, or a Magento 2 product export.",
+        usage: "lightbox batch SOURCE --out DIR [--template FILE] [--since DATE] [--limit N] [--sku-pattern GLOB] "
+            + "[--category NAME] [--concurrency N] [--dry-run] [pipeline options]",
+        discussion: """
+            Writes DIR/<store>/<sku>/<content-hash>.<ext> for every store view of the template, records what is \
+            done in DIR/batch.sqlite (a re-run skips what is unchanged), and leaves DIR/manifest.json, \
+            DIR/manifest.csv, DIR/report.json, DIR/report.html and DIR/report.png. Ctrl-C or SIGTERM lets the \
+            images in flight finish, then stops; the next run continues.
+
+            """ + PipelineArguments.help
+    )
+
+    @Option(help: "Folder for the results, the ledger and the reports")
+    var out: String
+
+    @Option(help: "Brand specs per category and store view (YAML or JSON; see the README)")
+    var template: String?
+
+    @Option(name: .customLong("sku-from"), help: "For folders: where the SKU is in the path, e.g. '{sku}/*' (default: the file name)")
+    var skuFrom: String?
+
+    @Option(name: .customLong("media-root"), help: "For Magento exports: the store's pub/media/catalog/product folder")
+    var mediaRoot: String?
+
+    @Option(help: "Only items updated on or after this date (updated_at, or a file's modification time)")
+    var since: String?
+
+    @Option(help: "At most this many SKUs, the first in source order")
+    var limit: Int?
+
+    @Option(name: .customLong("sku-pattern"), help: "Only SKUs matching this shell glob, e.g. 'MB-*'")
+    var skuPattern: String?
+
+    @Option(help: "Only items in this category (a name or a path)")
+    var category: String?
+
+    @Option(help: "Images processed at once (default: the core count)")
+    var concurrency = WorkerPool.coreCount
+
+    @Flag(name: .customLong("dry-run"), help: "List what would be processed and why each other item is skipped; write nothing")
+    var dryRun = false
+
+    @Flag(name: .customLong("allow-private-urls"), help: "Let manifest URLs reach private and loopback addresses")
+    var allowPrivateURLs = false
+
+    @Option(name: .customLong("watermark-image"), help: "Image file to stamp as the watermark")
+    var watermarkImage: String?
+
+    @Argument(parsing: .allUnrecognized, help: "SOURCE, and pipeline options")
+    var arguments: [String] = []
+
+    func run() throws {
+        let parsed = try PipelineArguments(arguments)
+        guard parsed.paths.count == 1, let source = parsed.paths.first else {
+            throw ValidationError("Name one SOURCE: a folder, a .csv or .jsonl manifest, or a Magento export.")
+        }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        var options = parsed.options
+        if let watermarkImage {
+            guard let bytes = FileManager.default.contents(atPath: watermarkImage) else {
+                throw LightboxError(.invalidOption, "Cannot read the watermark image \(watermarkImage)")
+            }
+            options.watermark.image = bytes
+        }
+        let templateFile = try template.map { try BatchTemplate(file: URL(fileURLWithPath: $0), base: parsed.pairs, options: options) }
+        let specs = templateFile ?? BatchTemplate(base: parsed.pairs, options: options)
+        let selection = Selection(since: try since.map(Self.date), limit: limit, skuPattern: skuPattern, category: category)
+        let items: [CatalogItem]
+        do {
+            items = try CatalogSource.items(from: source, settings: .init(skuFrom: skuFrom,
+                                                                           mediaRoot: mediaRoot.map { URL(fileURLWithPath: $0) }))
+        } catch let error as SourceError {
+            throw ValidationError(error.description)
+        }
+        let outputFolder = URL(fileURLWithPath: out).standardizedFileURL
+        let limits = options.limits.maxInputBytes
+        if dryRun {
+            let plan = BatchPlanner(outputFolder: outputFolder, selection: selection, template: specs,
+                                    ledger: try BatchLedger(readingFrom: outputFolder), maxInputBytes: limits,
+                                    download: nil).plan(items)
+            return DryRunListing(plan: plan).print(asJSON: !BatchProgress.isTerminal)
+        }
+        let ledger = try BatchLedger(folder: outputFolder)
+        let plan = BatchPlanner(outputFolder: outputFolder, selection: selection, template: specs, ledger: ledger,
+                                maxInputBytes: limits, download: Downloads(folder: outputFolder, limit: limits,
+                                                                           allowPrivate: allowPrivateURLs).fetch).plan(items)
+        let processor = try Engine.fileProcessor(for: options, workers: concurrency, generator: parsed.generator)
+        let worker = BatchWorker(services: processor.services, outputFolder: outputFolder, ledger: ledger, maxInputBytes: limits)
+        let stop = StopFlag()
+        let signals = Self.stopping(stop)
+        let progress = BatchProgress(total: plan.entries.count)
+        var summary = BatchRunner(plan: plan, worker: worker, concurrency: concurrency, stop: stop)
+            .run(report: progress.show)
+        signals.forEach { $0.cancel() }
+        summary.peakRssMb = ResourceUsage.peakResidentMegabytes()
+        try BatchReports.write(ledger: ledger, summary: summary, to: outputFolder)
+        progress.finish(summary, folder: outputFolder)
+        if summary.interrupted { throw ExitCode(130) }
+        if summary.failures > 0 { throw ExitCode(1) }
+    }
+
+    static func date(_ text: String) throws -> Date {
+        guard let date = CatalogDate.parse(text) else {
+            throw LightboxError(.invalidOption, "Expected a date such as 2026-11-30 or 2026-11-30T08:00:00Z for since but received '\(text)'")
+        }
+        return date
+    }
+
+    /// SIGINT and SIGTERM raise `stop`: images in flight finish, nothing new starts.
+    static func stopping(_ stop: StopFlag) -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                FileHandle.standardError.write(Data("lightbox: stopping after the images in flight\n".utf8))
+                stop.raise()
+            }
+            source.resume()
+            return source
+        }
+    }
+}
+
+/// Remote manifest images, fetched once into DIR/.downloads under the hash of their URL.
+struct Downloads: Sendable {
+    let folder: URL
+    let limit: Int
+    let allowPrivate: Bool
+
+    func fetch(_ text: String) throws -> URL {
+        let name = SHA256.hash(data: Data(text.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let target = folder.appendingPathComponent(".downloads").appendingPathComponent(name)
+        if FileManager.default.fileExists(atPath: target.path) { return target }
+        let box = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        Task { [limit, allowPrivate] in
+            do {
+                box.set(.success(try await RemoteImage.fetch(text, field: "image", limit: limit, allowPrivate: allowPrivate)))
+            } catch {
+                box.set(.failure(error))
+            }
+            done.signal()
+        }
+        done.wait()
+        try OutputStore().write(try box.get(), to: target)
+        return target
+    }
+
+    private final class ResultBox: @unchecked Sendable {
+        // Written once by the task before the semaphore is signalled; read after the wait.
+        private var result: Result<Data, any Error> = .failure(CancellationError())
+        func set(_ value: Result<Data, any Error>) { result = value }
+        func get() throws -> Data { try result.get() }
+    }
+}
+
+/// The reports every run leaves, from the whole ledger.
+enum BatchReports {
+    static func write(ledger: BatchLedger, summary: BatchSummary, to folder: URL) throws {
+        let entries = try ledger.allEntries()
+        try OutputsManifest.write(entries, to: folder)
+        try ContactSheet().write(entries, summary: summary, to: folder)
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(summary).write(to: folder.appendingPathComponent("report.json"), options: .atomic)
+    }
+}
