@@ -114,7 +114,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         // Runs the built `lightbox` binary as a user would.
-        .testTarget(name: "LightboxCLITests", dependencies: ["lightbox", "LightboxTestSupport"]),
+        .testTarget(name: "LightboxCLITests", dependencies: ["lightbox", "LightboxTestSupport", "LightboxBatch"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -32,4 +32,26 @@ import Testing
         #expect(outcome.outputs.isEmpty)
         #expect(outcome.timings.map(\.step) == ["decode"])
     }
+
+    @Test func variantsShareOneSegmentationAndMatchSeparateRuns() throws {
+        let input = try Fixtures.data("mug-wood.jpg")
+        var white = ProcessOptions(), blue = ProcessOptions()
+        white.canvas = PixelSize(width: 300, height: 300)
+        blue.canvas = PixelSize(width: 400, height: 400)
+        blue.background = .solid(RGBColour(hex: "#204080")!)
+        blue.formats = [.png]
+        let together = Pipeline.standard.run(input, variants: [white, blue], services: TestEngine.services)
+        #expect(together.map { $0.outputs.first?.size } == [PixelSize(width: 300, height: 300), PixelSize(width: 400, height: 400)])
+        #expect(together.allSatisfy { $0.timings.filter { $0.step == "segment" }.count == 1 })
+        let alone = Pipeline.standard.run(input, options: blue, services: TestEngine.services)
+        #expect(together[1].outputs.map(\.data) == alone.outputs.map(\.data), "the same bytes as a run of its own")
+        let corner = try Pixels(decoding: together[1].outputs[0].data).pixel(3, 3)
+        #expect(abs(corner[0] - 0x20) < 3 && abs(corner[2] - 0x80) < 3)
+    }
+
+    @Test func aFailureBeforeTheSplitFailsEveryVariant() {
+        let outcomes = Pipeline.standard.run(Data("no image".utf8), variants: [ProcessOptions(), ProcessOptions()],
+                                             services: TestEngine.services)
+        #expect(outcomes.map { $0.error?.code } == [.unsupportedFormat, .unsupportedFormat])
+    }
 }

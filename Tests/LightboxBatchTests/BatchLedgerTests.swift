@@ -1,0 +1,51 @@
+import Foundation
+@testable import LightboxBatch
+import LightboxTestSupport
+import Testing
+
+@Suite struct BatchLedgerTests {
+    func entry(_ sku: String, store: String = "default", status: BatchLedger.Status = .processed, hash: String = "h1",
+               template: String = "t1") -> BatchLedger.Entry {
+        BatchLedger.Entry(store: store, sku: sku, source: "/photos/\(sku).jpg", position: 0, inputHash: hash,
+                          templateHash: template, status: status, reason: nil, message: nil,
+                          outputs: [.init(format: "jpeg", path: "\(store)/\(sku)/a.jpg", bytes: 10, width: 20, height: 30)],
+                          label: "Bag & \"Co\"", qaScore: 0.9, milliseconds: 12, beforeThumbnail: nil, afterThumbnail: nil,
+                          finishedAt: Date())
+    }
+
+    @Test func entriesSurviveReopeningAndAReRecordReplacesTheRow() throws {
+        let folder = try Fixtures.scratchFolder("ledger")
+        try BatchLedger(folder: folder).record(entry("A"))
+        let reopened = try BatchLedger(folder: folder)
+        #expect(try reopened.entry(store: "default", sku: "A", source: "/photos/A.jpg")?.outputs.first?.height == 30)
+        try reopened.record(entry("A", status: .failed))
+        #expect(try reopened.allEntries().map(\.status) == [.failed])
+        #expect(try reopened.render(inputHash: "h1", templateHash: "t1") == nil, "a failure is no render to reuse")
+        try reopened.record(entry("B", store: "de"))
+        #expect(try reopened.render(inputHash: "h1", templateHash: "t1")?.sku == "B")
+        #expect(try reopened.render(inputHash: "h1", templateHash: "t2") == nil)
+    }
+
+    @Test func hashesAreRememberedByPathSizeAndModificationTime() throws {
+        let ledger = try BatchLedger(folder: Fixtures.scratchFolder("ledger"))
+        let when = Date(timeIntervalSince1970: 1_800_000_000)
+        try ledger.remember(hash: "abc", path: "/p.jpg", size: 10, modified: when)
+        #expect(try ledger.knownHash(path: "/p.jpg", size: 10, modified: when) == "abc")
+        #expect(try ledger.knownHash(path: "/p.jpg", size: 11, modified: when) == nil)
+        #expect(try ledger.knownHash(path: "/p.jpg", size: 10, modified: when + 1) == nil)
+    }
+
+    @Test func readingALedgerThatIsNotThereCreatesNothing() throws {
+        let folder = try Fixtures.scratchFolder("ledger").appendingPathComponent("none")
+        #expect(try BatchLedger(readingFrom: folder) == nil)
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+    }
+
+    @Test func thePictureSnippetEscapesTheLabel() {
+        var row = entry("A")
+        row.outputs = [.init(format: "avif", path: "default/A/x.avif", bytes: 1, width: 20, height: 30),
+                       .init(format: "jpeg", path: "default/A/y.jpg", bytes: 1, width: 20, height: 30)]
+        #expect(OutputsManifest.picture(row) == "<picture><source type=\"image/avif\" srcset=\"default/A/x.avif\">"
+                + "<img src=\"default/A/y.jpg\" alt=\"Bag &amp; &quot;Co&quot;\" width=\"20\" height=\"30\" loading=\"lazy\"></picture>")
+    }
+}
