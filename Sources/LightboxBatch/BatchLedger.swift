@@ -55,7 +55,10 @@ public final class BatchLedger: Sendable {
     /// Opens (and creates) the ledger in `folder`.
     public init(folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        queue = try DatabaseQueue(path: folder.appendingPathComponent(Self.fileName).path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        // The default rollback journal, not WAL: a read-only dry run must leave no -shm file behind.
+        queue = try DatabaseQueue(path: folder.appendingPathComponent(Self.fileName).path, configuration: configuration)
         try Self.migrator.migrate(queue)
     }
 
@@ -65,6 +68,7 @@ public final class BatchLedger: Sendable {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         var configuration = Configuration()
         configuration.readonly = true
+        configuration.busyMode = .timeout(10)
         queue = try DatabaseQueue(path: path, configuration: configuration)
     }
 

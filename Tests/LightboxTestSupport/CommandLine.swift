@@ -76,6 +76,12 @@ public final class RunningLightbox: @unchecked Sendable {
         Foundation.kill(process.processIdentifier, signal)
     }
 
+    /// Waits for the exit on this thread.
+    public func waitForExit() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     /// Waits for the exit, off Swift's cooperative threads.
     public func exitStatus() async throws -> Int32 {
         try await onThread { [process] in
