@@ -90,8 +90,24 @@ public final class BatchLedger: Sendable {
         return migrator
     }
 
-    public func record(_ entry: Entry) throws {
-        try queue.write { db in try entry.save(db) }
+    /// Records `entry` and returns the files its previous row listed that no row lists any
+    /// more: a re-render's leftovers, for the caller to delete once this row is safe on disk.
+    /// A failure does not replace an earlier success.
+    @discardableResult
+    public func record(_ entry: Entry) throws -> [String] {
+        try queue.write { db in
+            let sameSKU = Column("store") == entry.store && Column("sku") == entry.sku
+            let previous = try Entry.filter(sameSKU && Column("source") == entry.source).fetchOne(db)
+            // A failure does not replace the last good render: its files stay listed, and the
+            // changed input is tried again next run.
+            if entry.status == .failed, let previous, previous.status != .failed { return [] }
+            try entry.save(db)
+            let stale = Set(previous?.outputs.map(\.path) ?? []).subtracting(entry.outputs.map(\.path))
+            guard !stale.isEmpty else { return [] }
+            // Only rows of the same store view and SKU can name files in its folder.
+            let kept = Set(try Entry.filter(sameSKU).fetchAll(db).flatMap { $0.outputs.map(\.path) })
+            return stale.subtracting(kept).sorted()
+        }
     }
 
     public func entry(store: String, sku: String, source: String) throws -> Entry? {

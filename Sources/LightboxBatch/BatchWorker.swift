@@ -36,12 +36,26 @@ public struct BatchWorker: Sendable {
             return job.entries.map { record($0, .failed, reason: failure.code.rawValue, message: failure.message, ms: 0) }
         }
         let before = thumbnail(of: bytes, name: String(job.inputHash.prefix(32)))
-        var renders: [String: Rendered] = [:]
-        let wanted = job.entries.filter { if case .render = $0.action { true } else { false } }
-        var fresh: [BatchTemplate.Variant] = []
-        for entry in wanted {
-            let variant = entry.variant!
-            guard renders[variant.fingerprint] == nil, !fresh.contains(where: { $0.fingerprint == variant.fingerprint }) else { continue }
+        let renders = render(job, bytes: bytes)
+        let milliseconds = (ContinuousClock.now - started).milliseconds
+        var served = Set<String>()
+        return job.entries.map { entry in
+            if case .keepOriginal(let reason) = entry.action {
+                return keepOriginal(entry, bytes: bytes, reason: reason, message: nil, qa: nil, before: before, ms: milliseconds)
+            }
+            let fingerprint = entry.variant!.fingerprint
+            let shared = !served.insert(fingerprint).inserted
+            return deliver(entry, renders[fingerprint]!, bytes: bytes, before: before, ms: milliseconds, shared: shared)
+        }
+    }
+
+    /// One render per distinct set of options among the job's entries: an earlier run's
+    /// files when they are still there, else this run's, every variant in one pipeline pass.
+    private func render(_ job: BatchPlan.Job, bytes: Data) -> [String: Rendered] {
+        var renders: [String: Rendered] = [:], fresh: [BatchTemplate.Variant] = []
+        for entry in job.entries {
+            guard case .render = entry.action, let variant = entry.variant, renders[variant.fingerprint] == nil,
+                  !fresh.contains(where: { $0.fingerprint == variant.fingerprint }) else { continue }
             if let earlier = reusable(inputHash: job.inputHash, fingerprint: variant.fingerprint) {
                 renders[variant.fingerprint] = earlier
             } else {
@@ -50,20 +64,10 @@ public struct BatchWorker: Sendable {
         }
         let outcomes = pipeline.run(bytes, variants: fresh.map(\.options), services: services)
         for (variant, outcome) in zip(fresh, outcomes) {
-            renders[variant.fingerprint] = .fresh(outcome, afterThumbnail: outcome.outputs.first.flatMap {
-                thumbnail(of: $0.data, name: String($0.contentHash.prefix(32)))
-            })
+            let after = outcome.outputs.first.flatMap { thumbnail(of: $0.data, name: String($0.contentHash.prefix(32))) }
+            renders[variant.fingerprint] = .fresh(outcome, afterThumbnail: after)
         }
-        let seconds = (ContinuousClock.now - started).milliseconds
-        var served = Set<String>()
-        return job.entries.map { entry in
-            if case .keepOriginal(let reason) = entry.action {
-                return keepOriginal(entry, bytes: bytes, reason: reason, message: nil, qa: nil, before: before, ms: seconds)
-            }
-            let fingerprint = entry.variant!.fingerprint
-            let shared = !served.insert(fingerprint).inserted
-            return deliver(entry, renders[fingerprint]!, bytes: bytes, before: before, ms: seconds, shared: shared)
-        }
+        return renders
     }
 
     /// A render: this run's pipeline outcome, or an earlier run's files for the same bytes and options.
@@ -154,7 +158,8 @@ public struct BatchWorker: Sendable {
             message: message, outputs: outputs, label: entry.item.label, qaScore: qa, milliseconds: ms,
             beforeThumbnail: before, afterThumbnail: after, finishedAt: Date())
         do {
-            try ledger.record(row)
+            // The new files are on disk and recorded; what they replace can go.
+            for stale in try ledger.record(row) { try? FileManager.default.removeItem(at: url(stale)) }
         } catch {
             return BatchResult(entry, status: .failed, reason: LightboxError.Code.outputFailed.rawValue,
                                message: "The ledger could not record the item: \(error)")

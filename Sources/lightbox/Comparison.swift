@@ -24,10 +24,6 @@ struct Comparison {
         var peakRssMb: Double
     }
 
-    struct InferenceFigures: Decodable {
-        var medianMs: Double
-    }
-
     func run() throws {
         let scripts = try Self.benchFolder()
         try Self.requireReferences()
@@ -40,32 +36,97 @@ struct Comparison {
         defer { try? FileManager.default.removeItem(at: tensors.folder) }
         let size = segmenter.model.inputSize
         var rounds: [Round] = []
+        let onnxruntime = try ReferenceInference(script: scripts.appendingPathComponent("reference_onnxruntime.py"),
+                                                 model: store.file(for: options.model), tensors: tensors.folder, size: size)
+        defer { onnxruntime.stop() }
         for round in 1...repetitions {
-            let ours = try Self.time(segmenter.backend, on: tensors.values)
-            let onnxruntime: InferenceFigures = try Self.runJSON("python3", [
-                scripts.appendingPathComponent("reference_onnxruntime.py").path,
-                "--model", store.file(for: options.model).path, "--tensors", tensors.folder.path,
-                "--size", "\(size.height)x\(size.width)"])
-            let lightbox: Throughput = try Self.runJSON(Self.executable.path,
-                ["bench"] + pipelineArguments + ["--json", "--workers", String(workers)])
-            let reference: ReferenceFigures = try Self.runJSON("python3",
-                [scripts.appendingPathComponent("reference_rembg.py").path, folder])
-            rounds.append(Round(xnnpackMs: ours, onnxruntimeMs: onnxruntime.medianMs, lightbox: lightbox,
+            let inference = try onnxruntime.interleaved(with: segmenter.backend, on: tensors.values)
+            // Whole runs alternate which goes first, so that a machine growing busier or quieter
+            // during a round does not always favour the same side.
+            let runLightbox = { () throws -> Throughput in
+                try Self.runJSON(Self.executable.path, ["bench"] + self.pipelineArguments + ["--json", "--workers", String(self.workers)])
+            }
+            let runReference = { () throws -> ReferenceFigures in
+                try Self.runJSON("python3", [scripts.appendingPathComponent("reference_rembg.py").path, self.folder])
+            }
+            let lightbox: Throughput, reference: ReferenceFigures
+            if round % 2 == 1 {
+                lightbox = try runLightbox()
+                reference = try runReference()
+            } else {
+                reference = try runReference()
+                lightbox = try runLightbox()
+            }
+            rounds.append(Round(xnnpackMs: inference.ours, onnxruntimeMs: inference.reference, lightbox: lightbox,
                                 reference: reference))
             FileHandle.standardError.write(Data("round \(round)/\(repetitions) done\n".utf8))
         }
         print(Self.report(rounds, images: inputs.count, workers: workers))
     }
 
-    /// Median milliseconds of `backend` over every tensor, after one warm-up run.
-    static func time(_ backend: any SegmentationBackend, on tensors: [ModelTensor]) throws -> Double {
-        _ = try backend.predict(tensors[0], outputIndex: 0)
-        let clock = ContinuousClock()
-        return median(try tensors.map { tensor in
-            let started = clock.now
-            _ = try backend.predict(tensor, outputIndex: 0)
-            return (clock.now - started).milliseconds
-        })
+    /// onnxruntime on one thread in a child process that times one tensor per request, so
+    /// that its inferences and ours can take turns under the same machine load.
+    final class ReferenceInference {
+        private let process = Process()
+        private let requests = Pipe(), answers = Pipe()
+        private var pending = Data()
+
+        init(script: URL, model: URL, tensors: URL, size: PixelSize) throws {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", script.path, "--model", model.path, "--tensors", tensors.path,
+                                 "--size", "\(size.height)x\(size.width)", "--serve"]
+            process.standardInput = requests
+            process.standardOutput = answers
+            try process.run()
+            guard try line() == "ready" else { throw ValidationError("The onnxruntime reference did not start") }
+        }
+
+        /// Median milliseconds of ours and of onnxruntime over every tensor, after a warm-up of
+        /// ours. They take turns in blocks of `block` images, each block's first side swapping,
+        /// so that both run as a steady loop does while a change in the machine's load, which
+        /// lasts longer than a block, falls on both alike.
+        func interleaved(with backend: any SegmentationBackend, on tensors: [ModelTensor], block: Int = 5) throws
+            -> (ours: Double, reference: Double) {
+            _ = try backend.predict(tensors[0], outputIndex: 0)
+            let clock = ContinuousClock()
+            var ours: [Double] = [], reference: [Double] = []
+            for (number, start) in stride(from: 0, to: tensors.count, by: block).enumerated() {
+                let indices = start..<min(start + block, tensors.count)
+                let timeOurs = {
+                    for index in indices {
+                        let started = clock.now
+                        _ = try backend.predict(tensors[index], outputIndex: 0)
+                        ours.append((clock.now - started).milliseconds)
+                    }
+                }
+                if number % 2 == 0 { try timeOurs() }
+                for index in indices {
+                    requests.fileHandleForWriting.write(Data("\(index)\n".utf8))
+                    guard let answer = Double(try line()) else { throw ValidationError("The onnxruntime reference failed") }
+                    reference.append(answer)
+                }
+                if number % 2 == 1 { try timeOurs() }
+            }
+            return (median(ours), median(reference))
+        }
+
+        func stop() {
+            try? requests.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+
+        private func line() throws -> String {
+            while true {
+                if let end = pending.firstIndex(of: 0x0A) {
+                    let text = String(decoding: pending[..<end], as: UTF8.self)
+                    pending.removeSubrange(...end)
+                    return text
+                }
+                let chunk = answers.fileHandleForReading.availableData
+                guard !chunk.isEmpty else { throw ValidationError("The onnxruntime reference stopped") }
+                pending.append(chunk)
+            }
+        }
     }
 
     static func report(_ rounds: [Round], images: Int, workers: Int) -> String {

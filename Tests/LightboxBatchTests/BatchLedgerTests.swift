@@ -18,12 +18,30 @@ import Testing
         try BatchLedger(folder: folder).record(entry("A"))
         let reopened = try BatchLedger(folder: folder)
         #expect(try reopened.entry(store: "default", sku: "A", source: "/photos/A.jpg")?.outputs.first?.height == 30)
-        try reopened.record(entry("A", status: .failed))
-        #expect(try reopened.allEntries().map(\.status) == [.failed])
-        #expect(try reopened.render(inputHash: "h1", templateHash: "t1") == nil, "a failure is no render to reuse")
-        try reopened.record(entry("B", store: "de"))
-        #expect(try reopened.render(inputHash: "h1", templateHash: "t1")?.sku == "B")
+        try reopened.record(entry("A", status: .failed, hash: "h0"))
+        #expect(try reopened.allEntries().map(\.status) == [.processed], "a failure keeps the last good render")
+        try reopened.record(entry("Z", status: .failed))
+        #expect(try reopened.render(inputHash: "h1", templateHash: "t1")?.sku == "A", "a failure is no render to reuse")
         #expect(try reopened.render(inputHash: "h1", templateHash: "t2") == nil)
+    }
+
+    @Test func aReRenderHandsBackTheFilesItReplaced() throws {
+        let ledger = try BatchLedger(folder: Fixtures.scratchFolder("ledger"))
+        var first = entry("A")
+        first.outputs.append(.init(format: "webp", path: "default/A/old.webp", bytes: 1, width: 1, height: 1))
+        #expect(try ledger.record(first).isEmpty)
+        var second = entry("A", template: "t2")
+        second.outputs = [.init(format: "jpeg", path: "default/A/a.jpg", bytes: 1, width: 1, height: 1),
+                          .init(format: "jpeg", path: "default/A/new.jpg", bytes: 1, width: 1, height: 1)]
+        #expect(try ledger.record(second) == ["default/A/old.webp"])
+        // Another image of the same SKU still naming a file keeps it.
+        var other = entry("A")
+        other.source = "/photos/A-back.jpg"
+        other.outputs = [.init(format: "jpeg", path: "default/A/shared.jpg", bytes: 1, width: 1, height: 1)]
+        try ledger.record(other)
+        var third = second
+        third.outputs = [.init(format: "jpeg", path: "default/A/shared.jpg", bytes: 1, width: 1, height: 1)]
+        #expect(try ledger.record(third) == ["default/A/a.jpg", "default/A/new.jpg"])
     }
 
     @Test func hashesAreRememberedByPathSizeAndModificationTime() throws {

@@ -88,6 +88,11 @@ import Testing
         let edited = try LightboxBinary.run(["batch", photos.path, "--out", out.path, "--template", work.appendingPathComponent("brand.yaml").path])
         #expect(Set(results(edited).filter { $0["status"] as? String == "processed" }.map { $0["store"] as? String }) == ["de"])
         #expect(summary(edited)["processed"] as? Int == 30)
+        let reRendered = CatalogueFixtures.files(in: out.appendingPathComponent("de/SKU-001"))
+        #expect(reRendered.count == 3 && !reRendered.contains { files.contains("de/SKU-001/" + $0) },
+                "the new files replace the old ones: \(reRendered)")
+        #expect(CatalogueFixtures.files(in: out.appendingPathComponent("default/SKU-001")).map { "default/SKU-001/" + $0 }
+                == files.filter { $0.hasPrefix("default/SKU-001/") }, "the other store view is untouched")
     }
 
     @Test func aDryRunListsTheDecisionsAndWritesNothing() throws {

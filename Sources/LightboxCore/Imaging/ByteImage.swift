@@ -26,20 +26,32 @@ struct ByteImage {
         guard factor > 1 else { return self }
         let small = PixelSize(width: max(1, size.width / factor), height: max(1, size.height / factor))
         let rows = min(factor, size.height), columns = min(factor, size.width)
-        let area = UInt32(rows * columns)
-        var sums = [UInt32](repeating: 0, count: small.width * bands)
+        let area = UInt32(rows * columns), rowLength = small.width * bands, stride = size.width * bands
         var output = [UInt8](repeating: 0, count: small.pixelCount * bands)
-        for y in 0..<small.height {
-            for index in sums.indices { sums[index] = 0 }
-            for row in y * factor..<y * factor + rows {
-                let start = row * size.width * bands
-                for x in 0..<small.width {
-                    for column in x * factor..<x * factor + columns {
-                        for band in 0..<bands { sums[x * bands + band] += UInt32(values[start + column * bands + band]) }
+        // Rows are summed first, in one contiguous (vectorised) pass per source row, then
+        // blocks along the row: this runs over every pixel of the product's region, three times an image.
+        values.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                let columnSums = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: stride)
+                defer { columnSums.deallocate() }
+                for y in 0..<small.height {
+                    _ = columnSums.initialize(repeating: 0)
+                    for row in y * factor..<y * factor + rows {
+                        let start = row * stride
+                        for index in 0..<stride { columnSums[index] &+= UInt32(source[start + index]) }
+                    }
+                    for x in 0..<small.width {
+                        for band in 0..<bands {
+                            var sum: UInt32 = 0, index = x * factor * bands + band
+                            for _ in 0..<columns {
+                                sum &+= columnSums[index]
+                                index += bands
+                            }
+                            target[y * rowLength + x * bands + band] = UInt8((sum + area / 2) / area)
+                        }
                     }
                 }
             }
-            for index in sums.indices { output[y * small.width * bands + index] = UInt8((sums[index] + area / 2) / area) }
         }
         return ByteImage(size: small, bands: bands, values: output)
     }

@@ -15,18 +15,24 @@ struct ForegroundEstimator {
     func estimate(image: ByteImage, matte: ByteImage) -> ByteImage {
         let factor = max(1, (image.size.longSide + workingLongSide - 1) / workingLongSide)
         let mean = meanOpaqueColour(colour: image.shrunk(by: factor), opacity: matte.shrunk(by: factor))
-        var output = image
+        var output = image.values
         let width = image.size.width
-        for y in 0..<image.size.height {
-            let meanRow = min(y / factor, mean.size.height - 1) * mean.size.width
-            for x in 0..<width where matte.values[y * width + x] < 255 {
-                let from = (meanRow + min(x / factor, mean.size.width - 1)) * 3, to = (y * width + x) * 3
-                output.values[to] = mean.values[from]
-                output.values[to + 1] = mean.values[from + 1]
-                output.values[to + 2] = mean.values[from + 2]
+        output.withUnsafeMutableBufferPointer { colour in
+            matte.values.withUnsafeBufferPointer { alpha in
+                mean.values.withUnsafeBufferPointer { estimate in
+                    for y in 0..<image.size.height {
+                        let meanRow = min(y / factor, mean.size.height - 1) * mean.size.width
+                        for x in 0..<width where alpha[y * width + x] < 255 {
+                            let from = (meanRow + min(x / factor, mean.size.width - 1)) * 3, to = (y * width + x) * 3
+                            colour[to] = estimate[from]
+                            colour[to + 1] = estimate[from + 1]
+                            colour[to + 2] = estimate[from + 2]
+                        }
+                    }
+                }
             }
         }
-        return output
+        return ByteImage(size: image.size, bands: 3, values: output)
     }
 
     /// Per working pixel, the mean colour of the opaque pixels near it; where none is near,

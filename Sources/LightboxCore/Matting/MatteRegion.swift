@@ -18,10 +18,15 @@ struct MatteRegion: Equatable {
         MatteRegion(frame: PixelRect(x: 0, y: 0, width: image.width, height: image.height), scale: 1)
     }
 
+    /// A little over the drawn size: the refined product is tighter than the mask's box, and
+    /// Fit then reduces it (fast and sharp) instead of enlarging it by a few percent (an
+    /// affine bicubic pass, 2–3 times slower).
+    static let headroom = 1.06
+
     /// The product's box in the mask, padded by `padding` mask pixels, scaled so the product
     /// keeps `headroom` times the size it will be drawn at.
     static func around(mask: VipsImage, image: PixelSize, options: ProcessOptions,
-                       padding: Double = 4, headroom: Double = 1) throws -> MatteRegion {
+                       padding: Double = 4, headroom: Double = MatteRegion.headroom) throws -> MatteRegion {
         guard let box = try Fit.bounds(of: mask.linear(255, 0, uchar: true)) else { return whole(image) }
         let sx = Double(image.width) / Double(mask.width), sy = Double(image.height) / Double(mask.height)
         let left = max(0, Int((Double(box.x) - padding) * sx))

@@ -13,8 +13,8 @@ import Testing
         let region = try MatteRegion.around(mask: mask, image: PixelSize(width: 3200, height: 3200),
                                             options: ProcessOptions(), padding: 1)
         #expect(region.frame == PixelRect(x: 1100, y: 700, width: 1000, height: 1800))
-        // The product is 1600 px tall and will be drawn 1140 px tall.
-        #expect(abs(region.scale - 1140.0 / 1600) < 0.01)
+        // The product is 1600 px tall and will be drawn 1140 px tall, with a little headroom.
+        #expect(abs(region.scale - MatteRegion.headroom * 1140.0 / 1600) < 0.01)
     }
 
     @Test func emptyMaskFallsBackToTheWholeFrame() throws {
