@@ -67,12 +67,7 @@ struct BatchCommand: ParsableCommand {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         var options = parsed.options
-        if let watermarkImage {
-            guard let bytes = FileManager.default.contents(atPath: watermarkImage) else {
-                throw LightboxError(.invalidOption, "Cannot read the watermark image \(watermarkImage)")
-            }
-            options.watermark.image = bytes
-        }
+        if let watermarkImage { options.watermark.image = try PipelineArguments.watermark(at: watermarkImage) }
         let templateFile = try template.map { try BatchTemplate(file: URL(fileURLWithPath: $0), base: parsed.pairs, options: options) }
         let specs = templateFile ?? BatchTemplate(base: parsed.pairs, options: options)
         let selection = Selection(since: try since.map(Self.date), limit: limit, skuPattern: skuPattern, category: category)

@@ -23,6 +23,14 @@ struct PipelineArguments {
         generator = try GeneratorSettings.resolve(flags: pairs.filter(isGenerator))
     }
 
+    /// The bytes of `--watermark-image`.
+    static func watermark(at path: String) throws -> Data {
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw LightboxError(.invalidOption, "Cannot read the watermark image \(path)")
+        }
+        return bytes
+    }
+
     static var help: String {
         "Pipeline options (also accepted as --name=value):\n" + ProcessOptions.catalog.helpText
             + "\n\nGenerative backend, for background prompts (also LIGHTBOX_<NAME> in the environment; "

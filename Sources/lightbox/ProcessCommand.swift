@@ -33,12 +33,7 @@ struct ProcessCommand: ParsableCommand {
         let parsed = try PipelineArguments(arguments)
         guard !parsed.paths.isEmpty else { throw ValidationError("Name at least one input file or folder.") }
         var configured = parsed.options
-        if let watermarkImage {
-            guard let bytes = FileManager.default.contents(atPath: watermarkImage) else {
-                throw LightboxError(.invalidOption, "Cannot read the watermark image \(watermarkImage)")
-            }
-            configured.watermark.image = bytes
-        }
+        if let watermarkImage { configured.watermark.image = try PipelineArguments.watermark(at: watermarkImage) }
         let options = configured
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
         let processor = try Engine.fileProcessor(for: options, workers: workers, generator: parsed.generator)
