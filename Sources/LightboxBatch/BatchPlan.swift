@@ -146,7 +146,7 @@ public struct BatchPlanner {
         }
         if let known = try? ledger?.knownHash(path: file.path, size: size, modified: modified) { return known }
         let bytes = try InputCollector().read(file, limit: maxInputBytes)
-        let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let hash = SHA256.hash(data: bytes).hex
         try? ledger?.remember(hash: hash, path: file.path, size: size, modified: modified)
         return hash
     }

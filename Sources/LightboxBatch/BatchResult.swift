@@ -4,6 +4,11 @@ import Foundation
 public struct BatchResult: Sendable, Encodable {
     public enum Status: String, Sendable, Encodable {
         case processed, keptOriginal = "kept_original", failed, skipped
+
+        /// A ledger row's status: the same names.
+        init(_ recorded: BatchLedger.Status) {
+            self.init(rawValue: recorded.rawValue)!
+        }
     }
 
     public let sku: String

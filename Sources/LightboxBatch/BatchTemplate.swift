@@ -97,14 +97,13 @@ public struct BatchTemplate: Sendable {
 
     /// The first section whose name is one of the item's categories (or a component of one).
     static func section(_ sections: [(name: String, layer: Layer)], for categories: [String]) -> Layer? {
-        let item = CatalogItem(sku: "", image: .remote(""), categories: categories)
-        return sections.first { Selection.item(item, isIn: $0.name) }?.layer
+        sections.first { Selection.categories(categories, include: $0.name) }?.layer
     }
 
     static func fingerprint(_ pairs: [(name: String, value: String)], watermark: Data?) -> String {
         var text = pairs.sorted { $0.name < $1.name }.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
-        if let watermark { text += "\nwatermark-image=" + SHA256.hash(data: watermark).map { String(format: "%02x", $0) }.joined() }
-        return SHA256.hash(data: Data(text.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        if let watermark { text += "\nwatermark-image=" + SHA256.hash(data: watermark).hex }
+        return SHA256.hash(data: Data(text.utf8)).prefix(16).hex
     }
 
     /// A bad value anywhere fails the whole template before any work starts.

@@ -32,8 +32,7 @@ public struct BatchWorker: Sendable {
         do {
             bytes = try InputCollector().read(job.file, limit: maxInputBytes)
         } catch {
-            let failure = error as? LightboxError ?? LightboxError(.inputUnreadable, "\(error)")
-            return job.entries.map { record($0, .failed, reason: failure.code.rawValue, message: failure.message, ms: 0) }
+            return job.entries.map { failed($0, error, as: .inputUnreadable, ms: 0) }
         }
         let before = thumbnail(of: bytes, name: String(job.inputHash.prefix(32)))
         let renders = render(job, bytes: bytes)
@@ -84,13 +83,13 @@ public struct BatchWorker: Sendable {
 
     private func deliver(_ entry: BatchPlan.Entry, _ rendered: Rendered, bytes: Data, before: String?, ms: Double,
                          shared: Bool) -> BatchResult {
-        let folder = outputFolder.appendingPathComponent(entry.store).appendingPathComponent(SKUFolder.name(entry.item.sku))
+        let skuFolder = folder(of: entry)
         do {
             switch rendered {
             case .earlier(let earlier):
                 var files: [BatchLedger.OutputFile] = []
                 for file in earlier.outputs {
-                    let target = folder.appendingPathComponent(URL(fileURLWithPath: file.path).lastPathComponent)
+                    let target = skuFolder.appendingPathComponent(URL(fileURLWithPath: file.path).lastPathComponent)
                     if !FileManager.default.fileExists(atPath: target.path) {
                         try store.write(try Data(contentsOf: url(file.path)), to: target)
                     }
@@ -109,7 +108,7 @@ public struct BatchWorker: Sendable {
                                         qa: outcome.qa?.score, before: before, ms: ms)
                 }
                 let files = try outcome.outputs.map { image in
-                    let written = try store.write(image, into: folder)
+                    let written = try store.write(image, into: skuFolder)
                     return BatchLedger.OutputFile(format: image.format.rawValue, path: relative(written), bytes: image.data.count,
                                                   width: image.size.width, height: image.size.height)
                 }
@@ -117,19 +116,17 @@ public struct BatchWorker: Sendable {
                               ms: ms, shared: shared)
             }
         } catch {
-            let failure = error as? LightboxError ?? LightboxError(.outputFailed, "\(error)")
-            return record(entry, .failed, reason: failure.code.rawValue, message: failure.message, ms: ms)
+            return failed(entry, error, as: .outputFailed, ms: ms)
         }
     }
 
     /// The original bytes, copied through under their own content name and flagged.
     private func keepOriginal(_ entry: BatchPlan.Entry, bytes: Data, reason: String, message: String?, qa: Double?,
                               before: String?, ms: Double) -> BatchResult {
-        let folder = outputFolder.appendingPathComponent(entry.store).appendingPathComponent(SKUFolder.name(entry.item.sku))
         let format = ImageFormat.sniff(bytes)
         let name = String(entry.inputHash!.prefix(32)) + "." + (format.map(Self.fileExtension) ?? "bin")
         do {
-            let target = folder.appendingPathComponent(name)
+            let target = folder(of: entry).appendingPathComponent(name)
             if !FileManager.default.fileExists(atPath: target.path) { try store.write(bytes, to: target) }
             let size = (try? Decode.probe(bytes, limits: DecodeLimits()).size) ?? PixelSize(width: 0, height: 0)
             let file = BatchLedger.OutputFile(format: format?.rawValue ?? "original", path: relative(target),
@@ -137,8 +134,7 @@ public struct BatchWorker: Sendable {
             return record(entry, .keptOriginal, reason: reason, message: message, outputs: [file], qa: qa, before: before,
                           after: before, ms: ms)
         } catch {
-            let failure = error as? LightboxError ?? LightboxError(.outputFailed, "\(error)")
-            return record(entry, .failed, reason: failure.code.rawValue, message: failure.message, ms: ms)
+            return failed(entry, error, as: .outputFailed, ms: ms)
         }
     }
 
@@ -164,12 +160,7 @@ public struct BatchWorker: Sendable {
             return BatchResult(entry, status: .failed, reason: LightboxError.Code.outputFailed.rawValue,
                                message: "The ledger could not record the item: \(error)")
         }
-        let resultStatus: BatchResult.Status = switch status {
-        case .processed: .processed
-        case .keptOriginal: .keptOriginal
-        case .failed: .failed
-        }
-        return BatchResult(entry, status: resultStatus, reason: reason, message: message, outputs: outputs.map(\.path),
+        return BatchResult(entry, status: BatchResult.Status(status), reason: reason, message: message, outputs: outputs.map(\.path),
                            milliseconds: ms, shared: shared)
     }
 
@@ -180,6 +171,17 @@ public struct BatchWorker: Sendable {
         guard let jpeg = try? Thumbnail.jpeg(of: bytes, longSide: Self.thumbnailSide, services: services),
               (try? store.write(jpeg, to: url(path))) != nil else { return nil }
         return path
+    }
+
+    /// A failure of `entry`: `error` as it is, or as `code` when it is not one of ours.
+    private func failed(_ entry: BatchPlan.Entry, _ error: any Error, as code: LightboxError.Code, ms: Double) -> BatchResult {
+        let failure = error as? LightboxError ?? LightboxError(code, "\(error)")
+        return record(entry, .failed, reason: failure.code.rawValue, message: failure.message, ms: ms)
+    }
+
+    /// `DIR/<store>/<sku>/`.
+    private func folder(of entry: BatchPlan.Entry) -> URL {
+        outputFolder.appendingPathComponent(entry.store).appendingPathComponent(SKUFolder.name(entry.item.sku))
     }
 
     private func url(_ relativePath: String) -> URL { outputFolder.appendingPathComponent(relativePath) }

@@ -37,7 +37,9 @@ public struct Selection: Sendable {
         return items.map { item in
             if let since, let updated = item.updatedAt, updated < since { return Decision(item: item, exclusion: .notUpdatedSince) }
             if let skuPattern, fnmatch(skuPattern, item.sku, 0) != 0 { return Decision(item: item, exclusion: .skuPattern) }
-            if let category, !Self.item(item, isIn: category) { return Decision(item: item, exclusion: .category) }
+            if let category, !Self.categories(item.categories, include: category) {
+                return Decision(item: item, exclusion: .category)
+            }
             if let limit, !takenSKUs.contains(item.sku) {
                 guard takenSKUs.count < limit else { return Decision(item: item, exclusion: .overLimit) }
                 takenSKUs.insert(item.sku)
@@ -46,9 +48,10 @@ public struct Selection: Sendable {
         }
     }
 
-    static func item(_ item: CatalogItem, isIn category: String) -> Bool {
+    /// Whether one of `categories` (names or paths) is `category` or has it as a part.
+    static func categories(_ categories: [String], include category: String) -> Bool {
         let wanted = category.lowercased()
-        return item.categories.contains { path in
+        return categories.contains { path in
             let lowered = path.lowercased()
             return lowered == wanted || lowered.split(separator: "/").contains { $0.trimmingCharacters(in: .whitespaces) == wanted }
         }

@@ -46,7 +46,7 @@ public struct EncodedImage: Sendable {
         self.format = format
         self.data = data
         self.size = size
-        contentHash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        contentHash = SHA256.hash(data: data).hex
     }
 
     init(encoding image: VipsImage, as format: OutputFormat, quality: EncodeQuality) throws {
