@@ -32,4 +32,20 @@ public struct OutputStore: Sendable {
             throw LightboxError(.outputFailed, "Could not write \(target.path): \(error.localizedDescription)")
         }
     }
+
+    /// A process killed mid-write leaves its temporary file (`.NAME.UUID.tmp`) behind; the
+    /// finished files were renamed into place whole. Removes those older than `age` seconds
+    /// (younger ones may be another process's write in progress) in `folders` and, with
+    /// `recursive`, in every folder below them.
+    public static func removeUnfinishedWrites(in folders: [URL], olderThan age: TimeInterval, recursive: Bool = false) {
+        for folder in folders {
+            let files: [URL] = recursive
+                ? (FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.allObjects as? [URL] ?? [])
+                : ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? [])
+            for file in files where file.lastPathComponent.hasPrefix(".") && file.lastPathComponent.hasSuffix(".tmp") {
+                let modified = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
+                if let modified, Date().timeIntervalSince(modified) >= age { try? FileManager.default.removeItem(at: file) }
+            }
+        }
+    }
 }

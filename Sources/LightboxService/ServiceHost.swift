@@ -20,7 +20,7 @@ public final class ServiceHost: Sendable {
     public init(config: ServiceConfig, services: PipelineServices) throws {
         self.config = config
         self.services = services
-        Self.removeUnfinishedWrites(in: [config.inputs, config.outputs])
+        OutputStore.removeUnfinishedWrites(in: [config.inputs, config.outputs], olderThan: 600)
         store = try SQLiteJobStore(path: config.database)
         runner = JobRunner(store: store, config: config, services: services, metrics: metrics)
         let secret = try WebhookSender.secret(in: config.dataFolder)
@@ -85,22 +85,6 @@ public final class ServiceHost: Sendable {
             throw error
         }
         await stopWorkers()
-    }
-}
-
-extension ServiceHost {
-    /// A process killed mid-write leaves its temporary file (`.NAME.UUID.tmp`) behind; the
-    /// finished files were renamed into place whole. Ten minutes old, it is nobody's write
-    /// in progress (another process may share the folder).
-    static func removeUnfinishedWrites(in folders: [URL], olderThan age: TimeInterval = 600) {
-        for folder in folders {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-                let file = folder.appendingPathComponent(name)
-                let modified = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
-                if let modified, Date().timeIntervalSince(modified) > age { try? FileManager.default.removeItem(at: file) }
-            }
-        }
     }
 }
 

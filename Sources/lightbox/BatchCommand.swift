@@ -87,6 +87,8 @@ struct BatchCommand: ParsableCommand {
             return DryRunListing(plan: plan).print(asJSON: !BatchProgress.isTerminal)
         }
         let ledger = try BatchLedger(folder: outputFolder)
+        // One batch writes a folder at a time: any temporary file is a killed run's.
+        OutputStore.removeUnfinishedWrites(in: [outputFolder], olderThan: 0, recursive: true)
         let plan = BatchPlanner(outputFolder: outputFolder, selection: selection, template: specs, ledger: ledger,
                                 maxInputBytes: limits, download: Downloads(folder: outputFolder, limit: limits,
                                                                            allowPrivate: allowPrivateURLs).fetch).plan(items)
@@ -134,7 +136,7 @@ struct Downloads: Sendable {
     let allowPrivate: Bool
 
     func fetch(_ text: String) throws -> URL {
-        let name = SHA256.hash(data: Data(text.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let name = SHA256.hash(data: Data(text.utf8)).prefix(16).hex
         let target = folder.appendingPathComponent(".downloads").appendingPathComponent(name)
         if FileManager.default.fileExists(atPath: target.path) { return target }
         let box = ResultBox()
