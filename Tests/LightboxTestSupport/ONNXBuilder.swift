@@ -118,7 +118,8 @@ extension ONNXBuilder {
     /// A network that uses every operation the XNNPACK path maps, in the shapes U²-Net uses
     /// them: Conv(+Relu), MaxPool with ceil_mode on an odd size, Resize (linear,
     /// pytorch_half_pixel) whose sizes come from a Shape/Gather/Unsqueeze/Concat/Cast/Slice
-    /// subgraph, Concat feeding a convolution, Add, and Sigmoid. `extra` inserts one more
+    /// subgraph, Concat feeding a convolution, a one-output 3×3 convolution (which the plan
+    /// splits by tap), Add, and Sigmoid. `extra` inserts one more
     /// operation (to test what happens when it is not mapped).
     public static func everyMappedOperation(extra: String? = nil) -> Data {
         var b = ONNXBuilder()
@@ -159,7 +160,15 @@ extension ONNXBuilder {
         }
         b.weights("w4", dims: [1, 4, 1, 1]); b.weights("b4", dims: [1], scale: 0.1)
         b.node("Conv", [last, "w4", "b4"], ["c4"], ["kernel_shape": .ints([1, 1])])
-        b.node("Sigmoid", ["c4"], ["mask"])
+        // A side output: a wide layer read by a dilated 3×3 convolution with one output channel.
+        b.weights("w5", dims: [32, 4, 3, 3]); b.weights("b5", dims: [32], scale: 0.1)
+        b.node("Conv", [last, "w5", "b5"], ["c5"], ["kernel_shape": .ints([3, 3]), "pads": .ints([1, 1, 1, 1])])
+        b.node("Relu", ["c5"], ["r5"])
+        b.weights("w6", dims: [1, 32, 3, 3], scale: 0.1); b.weights("b6", dims: [1], scale: 0.1)
+        b.node("Conv", ["r5", "w6", "b6"], ["side"], ["kernel_shape": .ints([3, 3]), "pads": .ints([2, 2, 2, 2]),
+                                                      "dilations": .ints([2, 2])])
+        b.node("Add", ["c4", "side"], ["logits"])
+        b.node("Sigmoid", ["logits"], ["mask"])
         b.output("mask", dims: [1, 1, 15, 15])
         return b.model()
     }
