@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// XNNPACK's allocator. Sessions rebuild their large operators on every run (see
-/// `XNNPACKSession.indirectionBytes`), which allocates the same few multi-megabyte
+/// `XNNPACKSession.isTransient`), which allocates the same few multi-megabyte
 /// buffers each time. When the process returns large buffers to the kernel at once
 /// (`ProcessMemory`), each rebuild would fault in fresh zeroed pages: 70 ms an inference.
 /// Freed large blocks are kept here, up to a cap, and handed out again.
