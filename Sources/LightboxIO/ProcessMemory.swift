@@ -4,7 +4,7 @@ public enum ProcessMemory {
     /// 32 MB, after which image-sized buffers come from per-thread heaps that keep their
     /// pages: peak RSS over a 40-image run grew by about 200 MB. A fixed threshold sends
     /// every buffer above it back to the kernel when freed. At 4 MB the many 1–4 MB
-    /// buffers (tiles, strips, the matte's planes) are reused instead of faulted in afresh:
+    /// buffers (libvips' strips, region-sized planes) are reused instead of faulted in afresh:
     /// a quarter fewer page faults than at 1 MB, 5% more images an hour. One heap for
     /// all threads, rather than one per contending thread, keeps their free space in one
     /// place: 12 MB less peak RSS with two workers.

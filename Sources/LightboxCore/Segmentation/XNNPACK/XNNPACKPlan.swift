@@ -196,7 +196,7 @@ struct XNNPACKPlan: Sendable {
         return steps
     }
 
-    /// XNNPACK computes output channels in tiles of 16, so a k×k convolution with one output
+    /// XNNPACK computes output channels in tiles of 16, so a k×k convolution with few outputs
     /// (U²-Net's side outputs, 64 → 1) pays for 16. Split into a 1×1 convolution giving each
     /// (tap, output) pair's sum over the input channels, then a k×k convolution that adds the
     /// taps up through one-hot weights, it costs about a quarter. Zero padding stays exact:
