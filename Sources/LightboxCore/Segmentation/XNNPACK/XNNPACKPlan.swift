@@ -123,19 +123,22 @@ struct XNNPACKPlan: Sendable {
         /// The view of `name`, a dense buffer of its own unless a concatenation placed it.
         mutating func view(_ name: String) throws -> Int {
             if let index = names[name] { return index }
-            let shape = try nhwc(name)
-            buffers.append(Buffer(count: shape.reduce(1, *)))
-            views.append(View(buffer: buffers.count - 1, shape: shape, pixelStride: shape[3]))
-            names[name] = views.count - 1
-            return views.count - 1
+            let index = dense(try nhwc(name))
+            names[name] = index
+            return index
         }
 
         /// A dense buffer of its own, shaped like `view` but with `channels` channels.
         mutating func scratch(like view: Int, channels: Int) -> Int {
             var shape = views[view].shape
             shape[3] = channels
+            return dense(shape)
+        }
+
+        /// A new buffer of `shape` (NHWC), and the view of all of it.
+        private mutating func dense(_ shape: [Int]) -> Int {
             buffers.append(Buffer(count: shape.reduce(1, *)))
-            views.append(View(buffer: buffers.count - 1, shape: shape, pixelStride: channels))
+            views.append(View(buffer: buffers.count - 1, shape: shape, pixelStride: shape[3]))
             return views.count - 1
         }
 
@@ -150,10 +153,9 @@ struct XNNPACKPlan: Sendable {
                 guard concatenations[parts] == nil else { continue }
                 var shape = try nhwc(parts[0])
                 shape[3] = convolution.inputChannels
-                buffers.append(Buffer(count: shape.reduce(1, *)))
-                let buffer = buffers.count - 1
-                views.append(View(buffer: buffer, shape: shape, pixelStride: shape[3]))
-                concatenations[parts] = views.count - 1
+                let whole = dense(shape)
+                concatenations[parts] = whole
+                let buffer = views[whole].buffer
                 var offset = 0
                 for part in convolution.inputs {
                     var sliceShape = shape
@@ -229,7 +231,7 @@ struct XNNPACKPlan: Sendable {
                             weights: tapWeights, bias: [Float](repeating: 0, count: taps * outputs), lowest: -.infinity),
                 Convolution(window: convolution.window, groups: 1, groupInputChannels: taps * outputs,
                             groupOutputChannels: outputs, weights: sumWeights, bias: convolution.bias,
-                            lowest: convolution.relu ? 0 : -.infinity))
+                            lowest: convolution.lowest))
     }
 
     /// `convolution` with OHWI weights.
@@ -250,7 +252,7 @@ struct XNNPACKPlan: Sendable {
         }
         return Convolution(window: convolution.window, groups: groups, groupInputChannels: groupInput,
                            groupOutputChannels: outputs / groups, weights: repacked, bias: convolution.bias,
-                           lowest: convolution.relu ? 0 : -.infinity)
+                           lowest: convolution.lowest)
     }
 
     /// A buffer lives from the first step that writes any view of it to the last step that
@@ -274,4 +276,9 @@ struct XNNPACKPlan: Sendable {
         for index in buffers.indices { buffers[index].offset = offsets[index] }
         arenaSize = size + Self.slack
     }
+}
+
+extension StaticGraph.Convolution {
+    /// The output clamp's floor: 0 with a fused ReLU.
+    var lowest: Float { relu ? 0 : -.infinity }
 }
