@@ -1,6 +1,11 @@
 import Foundation
 import LightboxCore
 
+#if canImport(Glibc)
+import Glibc
+private let systemWrite = Glibc.write
+#endif
+
 /// Writes files atomically: a temporary file in the same folder, then a rename, so a
 /// reader never sees half a file and a crash leaves nothing partial behind.
 public struct OutputStore: Sendable {
@@ -22,14 +27,30 @@ public struct OutputStore: Sendable {
         let temporary = folder.appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: temporary.path, contents: data,
-                                                 attributes: [.posixPermissions: 0o644]) else {
-                throw CocoaError(.fileWriteUnknown)
-            }
+            try Self.create(temporary.path, holding: data)
             guard rename(temporary.path, target.path) == 0 else { throw POSIXError(.EIO) }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw LightboxError(.outputFailed, "Could not write \(target.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes `data` into a new file, in place and mode 0644. Foundation's `createFile` would
+    /// write through a temporary of its own (`.dat.nosync…`), which a kill leaves behind
+    /// under a name the sweep below does not know.
+    private static func create(_ path: String, holding data: Data) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        _ = fchmod(descriptor, 0o644)
+        try data.withUnsafeBytes { bytes in
+            var written = 0
+            while written < bytes.count {
+                let count = systemWrite(descriptor, bytes.baseAddress! + written, bytes.count - written)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                written += count
+            }
         }
     }
 
