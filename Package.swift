@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libvips, reached only through the CVips shim.
@@ -56,10 +58,15 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
-        // The durable job queue behind a protocol, and its embedded SQLite store.
+        // The durable job queue behind a protocol: the embedded SQLite store and the PostgreSQL one.
         .target(
             name: "LightboxJobs",
-            dependencies: ["LightboxCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "LightboxCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The HTTP API and its in-process workers: a thin adapter over the store and the pipeline.
         .target(
@@ -99,6 +106,7 @@ let package = Package(
                     .product(name: "NIOHTTP1", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                    .product(name: "PostgresNIO", package: "postgres-nio"),
                 ],
                 path: "Tests/LightboxTestSupport"),
         .testTarget(name: "LightboxCoreTests", dependencies: ["LightboxCore", "LightboxTestSupport"]),

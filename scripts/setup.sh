@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libvips-dev libopencv-dev libxnnpack-dev libpthreadpool-dev libsqlite3-dev)
+APT_PACKAGES=(libvips-dev libopencv-dev libxnnpack-dev libpthreadpool-dev libsqlite3-dev postgresql)
 MODEL_DIR=models
 MODEL_FILE="$MODEL_DIR/u2netp.onnx"
 MODEL_MD5=8e83ca70e441ab06c318d82300c84806

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole test suite on real images with the real model, installing what is missing.
+# Runs the whole test suite on real images with the real model, a real PostgreSQL and a
+# real S3-compatible server, installing what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+python3 -c "import moto.server" 2>/dev/null || python3 -m pip install --quiet "moto[server]"
+source scripts/test-servers.sh
 swift test "$@"

@@ -26,6 +26,9 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case forbidden = "forbidden"
         case inputUnreadable = "input_unreadable"
         case outputFailed = "output_failed"
+        /// The job store (PostgreSQL) or the blob store (S3) did not answer.
+        case databaseUnavailable = "database_unavailable"
+        case storageUnavailable = "storage_unavailable"
         case `internal` = "internal_error"
 
         public var httpStatus: Int {
@@ -41,7 +44,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .budgetExceeded, .rateLimited: 429
             case .insufficientCredits: 402
             case .inputUnreadable: 404
-            case .modelUnavailable, .generatorUnavailable: 503
+            case .modelUnavailable, .generatorUnavailable, .databaseUnavailable, .storageUnavailable: 503
             case .modelFailed, .outputFailed, .internal: 500
             }
         }
@@ -49,7 +52,8 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         /// Bad input never gets better on a retry; the rest might.
         public var isPermanent: Bool {
             switch self {
-            case .modelUnavailable, .modelFailed, .outputFailed, .internal, .generatorUnavailable, .rateLimited: false
+            case .modelUnavailable, .modelFailed, .outputFailed, .internal, .generatorUnavailable, .rateLimited,
+                 .databaseUnavailable, .storageUnavailable: false
             default: true
             }
         }

@@ -34,6 +34,13 @@ public struct Job: Sendable, Equatable {
     public var updatedAt: Date
 }
 
+extension Job {
+    /// `gen_` and 24 random hex digits.
+    static func newID() -> String {
+        "gen_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)
+    }
+}
+
 /// Why a job failed, as the API reports it: `{code, message}`.
 public struct JobError: Sendable, Equatable, Codable {
     public let code: String

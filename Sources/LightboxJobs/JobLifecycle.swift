@@ -27,6 +27,16 @@ public enum JobLifecycle {
         case refund
         /// Reserve the cost again (a dead job retried).
         case reserve
+
+        /// What the account's balance, reserved and charged columns gain.
+        public func change(cost: Int) -> (balance: Int, reserved: Int, charged: Int) {
+            switch self {
+            case .unchanged: (0, 0, 0)
+            case .charge: (-cost, -cost, cost)
+            case .refund: (0, -cost, 0)
+            case .reserve: (0, cost, 0)
+            }
+        }
     }
 
     public static func apply(_ event: Event, to job: Job, now: Date) -> (job: Job, credits: Credits)? {

@@ -50,6 +50,15 @@ public protocol JobStore: Sendable {
     /// Logs one delivery attempt; `retryAt` nil means no more attempts (delivered or given up).
     func recordWebhook(id: String, delivery: WebhookDelivery, retryAt: Date?) async throws
     func webhookDeliveries(id: String) async throws -> [WebhookDelivery]
+
+    /// Wakes this process's idle workers when work may be waiting.
+    var workSignal: WorkSignal { get }
+    /// Starts listening for work queued by other processes, where the store can (PostgreSQL's NOTIFY).
+    func startWakeups()
+}
+
+extension JobStore {
+    public func startWakeups() {}
 }
 
 public enum JobQueue {

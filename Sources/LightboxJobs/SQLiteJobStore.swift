@@ -6,6 +6,8 @@ import LightboxCore
 /// workers write. Writes are serialised by SQLite, which makes each transition atomic.
 public final class SQLiteJobStore: JobStore {
     private let pool: DatabasePool
+    /// Other processes on the same file cannot notify, so idle workers also look every 200 ms.
+    public let workSignal = WorkSignal(safetyPoll: 0.2)
 
     public init(path: URL) throws {
         try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -80,7 +82,7 @@ public final class SQLiteJobStore: JobStore {
     // MARK: Jobs
 
     public func enqueue(_ new: NewJob, now: Date) async throws -> (job: Job, created: Bool) {
-        try await pool.write { db in
+        let outcome = try await pool.write { db -> (job: Job, created: Bool) in
             if let key = new.idempotencyKey, let existing = try Row.fetchOne(
                 db, sql: "SELECT * FROM jobs WHERE account = ? AND idempotency_key = ?", arguments: [new.account, key])
                 .map(Self.job) {
@@ -103,6 +105,8 @@ public final class SQLiteJobStore: JobStore {
             }
             return try Self.insert(new, now: now, db)
         }
+        if outcome.created { workSignal.notify() }
+        return outcome
     }
 
     private static func insert(_ new: NewJob, now: Date, _ db: Database) throws -> (job: Job, created: Bool) {
@@ -115,7 +119,7 @@ public final class SQLiteJobStore: JobStore {
                                 + "\(account.available) are available")
         }
         try reserve(new.cost, account: new.account, db)
-        let id = "gen_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)
+        let id = Job.newID()
         try db.execute(sql: """
             INSERT INTO jobs (id, account, state, priority, payload, cost, idempotency_key, run_after, created_at,
                               updated_at, webhook_url, fingerprint)
@@ -257,12 +261,7 @@ public final class SQLiteJobStore: JobStore {
             """, arguments: [next.state.rawValue, next.attempts, next.runAfter.timeIntervalSince1970, next.leaseOwner,
                              next.leaseExpires?.timeIntervalSince1970, next.error?.code, next.error?.message, result,
                              now.timeIntervalSince1970, id])
-        let change: (balance: Int, reserved: Int, charged: Int) = switch credits {
-        case .unchanged: (0, 0, 0)
-        case .charge: (-job.cost, -job.cost, job.cost)
-        case .refund: (0, -job.cost, 0)
-        case .reserve: (0, job.cost, 0)
-        }
+        let change = credits.change(cost: job.cost)
         if credits != .unchanged {
             try db.execute(sql: """
                 UPDATE accounts SET balance = balance + ?, reserved = reserved + ?, charged = charged + ? WHERE id = ?

@@ -4,16 +4,17 @@ import LightboxJobs
 import LightboxTestSupport
 import Testing
 
-/// What every job store must do. Each test runs against every store kind; the
-/// PostgreSQL store joins `StoreKind` when it arrives.
+/// What every job store must do. Each test runs against every store kind: the embedded
+/// SQLite file and a fresh database on the test PostgreSQL server.
 enum StoreKind: String, CaseIterable, CustomStringConvertible {
-    case sqlite
+    case sqlite, postgres
 
     var description: String { rawValue }
 
-    func make() throws -> any JobStore {
+    func make() async throws -> any JobStore {
         switch self {
         case .sqlite: try SQLiteJobStore(path: Fixtures.scratchFolder("jobs").appendingPathComponent("jobs.sqlite"))
+        case .postgres: try await PostgresJobStore.open(PostgresURL(TestPostgres.freshDatabase("conformance")))
         }
     }
 }
@@ -23,7 +24,7 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
     let lease = Duration.seconds(30)
 
     private func store(_ kind: StoreKind, credits: Int = 10) async throws -> any JobStore {
-        let store = try kind.make()
+        let store = try await kind.make()
         try await store.createAccount(id: "acct", keyHash: "hash-of-key", credits: credits)
         return store
     }

@@ -1,0 +1,397 @@
+import Foundation
+import LightboxCore
+import Logging
+import PostgresNIO
+
+/// The job store for several machines: one PostgreSQL database that every API and worker
+/// process shares. Each transition is one transaction that locks the job's row, applies
+/// `JobLifecycle`, and moves the account's credits; workers claim with `FOR UPDATE SKIP
+/// LOCKED`, so they never wait on each other, and wake on `NOTIFY`. Connections come from
+/// postgres-nio's bounded pool; a dropped connection or a server restart is retried with
+/// backoff, and every transition is guarded by the state it leaves, so a retried call
+/// never charges twice.
+public final class PostgresJobStore: JobStore {
+    static let channel = "lightbox_jobs"
+    public let url: PostgresURL
+    public let workSignal = WorkSignal(safetyPoll: 2)
+    let client: PostgresClient
+    let logger: Logger
+    private let running: Task<Void, Never>
+    private let listener = ListenerTask()
+
+    private init(url: PostgresURL, logger: Logger) {
+        self.url = url
+        self.logger = logger
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        self.client = client
+        running = Task { await client.run() }
+    }
+
+    /// Connects, checks that the server answers and accepts the credentials (a clear error
+    /// otherwise), and brings the schema up to date.
+    public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "lightbox.postgres")) async throws
+        -> PostgresJobStore {
+        var silenced = logger
+        silenced.logLevel = .critical
+        let quiet = silenced
+        let store = PostgresJobStore(url: url, logger: quiet)
+        do {
+            try await PostgresProbe.check(url, logger: quiet)
+            try await store.retrying { try await PostgresMigrations.migrate(store.client, logger: quiet) }
+        } catch {
+            store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// Applies the schema steps the database lacks (`lightbox migrate`); returns their versions.
+    public func migrate() async throws -> [Int] {
+        try await retrying { try await PostgresMigrations.migrate(client, logger: logger) }
+    }
+
+    public func close() {
+        listener.cancel()
+        running.cancel()
+    }
+
+    deinit { close() }
+
+    // MARK: Accounts
+
+    public func createAccount(id: String, keyHash: String, credits: Int) async throws {
+        try await transaction { connection in
+            try await connection.query("INSERT INTO accounts (id, key_hash, balance) VALUES (\(id), \(keyHash), \(credits))",
+                                       logger: logger)
+        }
+    }
+
+    public func account(id: String) async throws -> Account? {
+        try await rows("SELECT * FROM accounts WHERE id = \(id)").first.map(Self.account)
+    }
+
+    public func account(keyHash: String) async throws -> Account? {
+        try await rows("SELECT * FROM accounts WHERE key_hash = \(keyHash)").first.map(Self.account)
+    }
+
+    public func keyHash(account: String) async throws -> String? {
+        try await rows("SELECT key_hash FROM accounts WHERE id = \(account)").first?.decode(String.self)
+    }
+
+    // MARK: Jobs
+
+    public func enqueue(_ new: NewJob, now: Date) async throws -> (job: Job, created: Bool) {
+        let outcome = try await transaction { connection in
+            // Locking the account serialises its enqueues: the credit check, the key and the
+            // fingerprint lookups all see the same state.
+            guard let account = try await Self.rows(connection, logger,
+                "SELECT * FROM accounts WHERE id = \(new.account) FOR UPDATE").first.map(Self.account) else {
+                throw LightboxError(.invalidOption, "Unknown account \(new.account)")
+            }
+            if let key = new.idempotencyKey, let existing = try await Self.rows(connection, logger,
+                "SELECT * FROM jobs WHERE account = \(new.account) AND idempotency_key = \(key)").first.map(Self.job) {
+                guard existing.createdAt.timeIntervalSince(now) > -JobQueue.idempotencyWindow else {
+                    // Expired: the key is free for a new job.
+                    try await connection.query("UPDATE jobs SET idempotency_key = NULL WHERE id = \(existing.id)", logger: logger)
+                    return try await Self.insert(new, account: account, now: now, connection, logger)
+                }
+                guard existing.fingerprint == new.fingerprint else {
+                    throw LightboxError(.idempotencyMismatch, "Idempotency-Key '\(key)' was used with other parameters "
+                                        + "for \(existing.id)")
+                }
+                return (existing, false)
+            }
+            if let fingerprint = new.fingerprint, let same = try await Self.rows(connection, logger, """
+                SELECT * FROM jobs WHERE account = \(new.account) AND fingerprint = \(fingerprint)
+                AND state IN ('queued', 'processing', 'completed') ORDER BY created_at DESC, seq DESC LIMIT 1
+                """).first {
+                return (try Self.job(same), false)
+            }
+            return try await Self.insert(new, account: account, now: now, connection, logger)
+        }
+        if outcome.created { workSignal.notify() }
+        return outcome
+    }
+
+    private static func insert(_ new: NewJob, account: Account, now: Date, _ connection: PostgresConnection,
+                               _ logger: Logger) async throws -> (job: Job, created: Bool) {
+        guard account.available >= new.cost else {
+            throw LightboxError(.insufficientCredits, "The image costs \(new.cost) credit(s); "
+                                + "\(account.available) are available")
+        }
+        try await connection.query("UPDATE accounts SET reserved = reserved + \(new.cost) WHERE id = \(new.account)",
+                                   logger: logger)
+        let id = Job.newID()
+        let at = now.timeIntervalSince1970
+        let inserted = try await rows(connection, logger, """
+            INSERT INTO jobs (id, account, state, priority, payload, cost, idempotency_key, run_after, created_at,
+                              updated_at, webhook_url, fingerprint)
+            VALUES (\(id), \(new.account), 'queued', \(new.priority), \(new.payload), \(new.cost), \(new.idempotencyKey),
+                    \(at), \(at), \(at), \(new.webhookURL), \(new.fingerprint))
+            RETURNING *
+            """)
+        try await connection.query("SELECT pg_notify(\(channel), '')", logger: logger)
+        return (try job(inserted[0]), true)
+    }
+
+    public func job(id: String) async throws -> Job? {
+        try await rows("SELECT * FROM jobs WHERE id = \(id)").first.map(Self.job)
+    }
+
+    public func claim(worker: String, lease: Duration, now: Date) async throws -> Job? {
+        try await transaction { connection in
+            guard let row = try await Self.rows(connection, logger, """
+                SELECT * FROM jobs WHERE state = 'queued' AND run_after <= \(now.timeIntervalSince1970)
+                ORDER BY priority DESC, created_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED
+                """).first else { return nil }
+            return try await Self.transition(try Self.job(row), .claim(worker: worker, lease: lease), now: now,
+                                             connection, logger)
+        }
+    }
+
+    public func heartbeat(id: String, worker: String, lease: Duration, now: Date) async throws -> Bool {
+        try await transition(id, .heartbeat(worker: worker, lease: lease), now: now) != nil
+    }
+
+    public func complete(id: String, worker: String, result: Data, now: Date) async throws -> Bool {
+        try await transition(id, .complete(worker: worker), now: now, result: result) != nil
+    }
+
+    public func fail(id: String, worker: String, error: JobError, permanent: Bool, retryAfter: Duration,
+                     now: Date) async throws -> Job.State? {
+        let next = try await transition(id, .fail(worker: worker, error: error, permanent: permanent,
+                                                  retryAt: now + retryAfter.seconds), now: now)
+        return next?.state
+    }
+
+    public func release(id: String, worker: String, now: Date) async throws -> Bool {
+        try await transition(id, .release(worker: worker), now: now) != nil
+    }
+
+    public func rescueExpired(now: Date) async throws -> [String] {
+        try await transaction { connection in
+            let expired = try await Self.rows(connection, logger, """
+                SELECT * FROM jobs WHERE state = 'processing' AND lease_expires < \(now.timeIntervalSince1970)
+                FOR UPDATE SKIP LOCKED
+                """).map(Self.job)
+            var rescued: [String] = []
+            for job in expired where try await Self.transition(job, .leaseExpired, now: now, connection, logger) != nil {
+                rescued.append(job.id)
+            }
+            return rescued
+        }
+    }
+
+    public func cancel(id: String, now: Date) async throws -> Bool {
+        try await transition(id, .cancel, now: now) != nil
+    }
+
+    public func jobs(in state: Job.State, limit: Int) async throws -> [Job] {
+        try await rows("SELECT * FROM jobs WHERE state = \(state.rawValue) ORDER BY updated_at DESC, seq DESC LIMIT \(limit)")
+            .map(Self.job)
+    }
+
+    public func counts() async throws -> [Job.State: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: Job.State.allCases.map { ($0, 0) })
+        for row in try await rows("SELECT state, COUNT(*) FROM jobs GROUP BY state") {
+            let (state, count) = try row.decode((String, Int).self)
+            if let state = Job.State(rawValue: state) { counts[state] = count }
+        }
+        return counts
+    }
+
+    public func retryDead(id: String, now: Date) async throws -> Bool {
+        try await transition(id, .retryDead, now: now) != nil
+    }
+
+    public func purgeDead() async throws -> Int {
+        try await rows("DELETE FROM jobs WHERE state = 'dead' RETURNING id").count
+    }
+
+    // MARK: Webhooks
+
+    public func dueWebhooks(now: Date, limit: Int) async throws -> [Job] {
+        try await rows("""
+            SELECT * FROM jobs WHERE webhook_url IS NOT NULL AND NOT webhook_done
+            AND state IN ('completed', 'failed', 'dead') AND webhook_next_at <= \(now.timeIntervalSince1970)
+            ORDER BY updated_at LIMIT \(limit)
+            """).map(Self.job)
+    }
+
+    public func recordWebhook(id: String, delivery: WebhookDelivery, retryAt: Date?) async throws {
+        try await transaction { connection in
+            try await connection.query("""
+                INSERT INTO webhook_deliveries (job_id, attempt, at, status_code, error)
+                VALUES (\(id), \(delivery.attempt), \(delivery.at.timeIntervalSince1970), \(delivery.statusCode), \(delivery.error))
+                """, logger: logger)
+            try await connection.query("""
+                UPDATE jobs SET webhook_done = \(retryAt == nil), webhook_next_at = \(retryAt?.timeIntervalSince1970 ?? 0)
+                WHERE id = \(id)
+                """, logger: logger)
+        }
+    }
+
+    public func webhookDeliveries(id: String) async throws -> [WebhookDelivery] {
+        try await rows("SELECT attempt, at, status_code, error FROM webhook_deliveries WHERE job_id = \(id) ORDER BY attempt")
+            .map { row in
+                let (attempt, at, status, error) = try row.decode((Int, Double, Int?, String?).self)
+                return WebhookDelivery(attempt: attempt, at: Date(timeIntervalSince1970: at), statusCode: status, error: error)
+            }
+    }
+
+    // MARK: Wake-ups
+
+    /// Listens on the jobs channel on one pooled connection, re-listening after a lost connection.
+    public func startWakeups() {
+        listener.start { [client, logger, workSignal] in
+            var failures = 0
+            while !Task.isCancelled {
+                do {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: Self.channel) { notifications in
+                            failures = 0
+                            // Anything may have been missed while no one listened.
+                            workSignal.notify()
+                            for try await _ in notifications { workSignal.notify() }
+                        }
+                    }
+                } catch {
+                    _ = logger
+                    failures += 1
+                }
+                try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(failures, 6))))
+            }
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one transaction on one pooled connection; a lost connection, a server
+    /// restart, a deadlock or a serialisation failure runs it again after a backoff.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await retrying {
+            try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    let value = try await body(connection)
+                    try await connection.query("COMMIT", logger: logger)
+                    return value
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    private func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await retrying { try await client.query(query, logger: logger).collect() }
+    }
+
+    private static func rows(_ connection: PostgresConnection, _ logger: Logger, _ query: PostgresQuery) async throws
+        -> [PostgresRow] {
+        try await connection.query(query, logger: logger).collect()
+    }
+
+    func retrying<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        var delay = 0.05
+        let deadline = Date(timeIntervalSinceNow: 60)
+        while true {
+            do {
+                return try await body()
+            } catch let error where PostgresFailure.isTransient(error) {
+                guard Date() < deadline, !Task.isCancelled else {
+                    throw LightboxError(.databaseUnavailable, "PostgreSQL at \(url) did not answer: \(PostgresFailure.summary(error))")
+                }
+                try await Task.sleep(for: .seconds(delay * Double.random(in: 0.75...1.25)))
+                delay = min(delay * 2, 2)
+            } catch let error as PSQLError {
+                throw LightboxError(.internal, "PostgreSQL: \(PostgresFailure.summary(error))")
+            }
+        }
+    }
+
+    // MARK: Rows
+
+    private func transition(_ id: String, _ event: JobLifecycle.Event, now: Date, result: Data? = nil) async throws -> Job? {
+        let next = try await transaction { connection in
+            guard let row = try await Self.rows(connection, logger, "SELECT * FROM jobs WHERE id = \(id) FOR UPDATE").first
+            else { return nil as Job? }
+            return try await Self.transition(try Self.job(row), event, now: now, result: result, connection, logger)
+        }
+        if let next, next.state == .queued { workSignal.notify() }
+        return next
+    }
+
+    /// Applies one lifecycle event to a job whose row this transaction has locked: its new
+    /// row and the account's credits together, or nothing when the event does not apply.
+    private static func transition(_ job: Job, _ event: JobLifecycle.Event, now: Date, result: Data? = nil,
+                                   _ connection: PostgresConnection, _ logger: Logger) async throws -> Job? {
+        guard let (next, credits) = JobLifecycle.apply(event, to: job, now: now) else { return nil }
+        if credits == .reserve {
+            let available = try await rows(connection, logger,
+                "SELECT balance - reserved FROM accounts WHERE id = \(job.account) FOR UPDATE").first?.decode(Int.self) ?? 0
+            guard available >= job.cost else {
+                throw LightboxError(.insufficientCredits, "The account cannot cover \(job.cost) credit(s) to run \(job.id) again")
+            }
+        }
+        let updated = try await rows(connection, logger, """
+            UPDATE jobs SET state = \(next.state.rawValue), attempts = \(next.attempts),
+            run_after = \(next.runAfter.timeIntervalSince1970), lease_owner = \(next.leaseOwner),
+            lease_expires = \(next.leaseExpires?.timeIntervalSince1970), error_code = \(next.error?.code),
+            error_message = \(next.error?.message), result = COALESCE(\(result), result),
+            updated_at = \(now.timeIntervalSince1970) WHERE id = \(job.id) RETURNING *
+            """)
+        let change = credits.change(cost: job.cost)
+        if credits != .unchanged {
+            try await connection.query("""
+                UPDATE accounts SET balance = balance + \(change.balance), reserved = reserved + \(change.reserved),
+                charged = charged + \(change.charged) WHERE id = \(job.account)
+                """, logger: logger)
+        }
+        if next.state == .queued { try await connection.query("SELECT pg_notify(\(channel), '')", logger: logger) }
+        return try updated.first.map(Self.job)
+    }
+
+    private static func job(_ row: PostgresRow) throws -> Job {
+        let row = row.makeRandomAccess()
+        let code = try row["error_code"].decode(String?.self), message = try row["error_message"].decode(String?.self)
+        return Job(
+            id: try row["id"].decode(String.self), account: try row["account"].decode(String.self),
+            state: Job.State(rawValue: try row["state"].decode(String.self)) ?? .failed,
+            priority: try row["priority"].decode(Int.self), payload: try row["payload"].decode(Data.self),
+            cost: try row["cost"].decode(Int.self), idempotencyKey: try row["idempotency_key"].decode(String?.self),
+            fingerprint: try row["fingerprint"].decode(String?.self), attempts: try row["attempts"].decode(Int.self),
+            runAfter: Date(timeIntervalSince1970: try row["run_after"].decode(Double.self)),
+            leaseOwner: try row["lease_owner"].decode(String?.self),
+            leaseExpires: try row["lease_expires"].decode(Double?.self).map(Date.init(timeIntervalSince1970:)),
+            error: code.map { JobError(code: $0, message: message ?? "") }, result: try row["result"].decode(Data?.self),
+            webhookURL: try row["webhook_url"].decode(String?.self),
+            createdAt: Date(timeIntervalSince1970: try row["created_at"].decode(Double.self)),
+            updatedAt: Date(timeIntervalSince1970: try row["updated_at"].decode(Double.self)))
+    }
+
+    private static func account(_ row: PostgresRow) throws -> Account {
+        let row = row.makeRandomAccess()
+        return Account(id: try row["id"].decode(String.self), balance: try row["balance"].decode(Int.self),
+                       reserved: try row["reserved"].decode(Int.self), charged: try row["charged"].decode(Int.self))
+    }
+}
+
+/// The listener's task, started once and cancelled on close.
+private final class ListenerTask: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: Task<Void, Never>?
+
+    func start(_ body: @escaping @Sendable () async -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        if task == nil { task = Task(operation: body) }
+    }
+
+    func cancel() {
+        lock.lock()
+        defer { lock.unlock() }
+        task?.cancel()
+    }
+}
