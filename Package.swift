@@ -114,9 +114,10 @@ let package = Package(
         .testTarget(name: "LightboxBatchTests", dependencies: ["LightboxBatch", "LightboxTestSupport"]),
         .testTarget(name: "LightboxJobsTests", dependencies: ["LightboxJobs", "LightboxTestSupport"]),
         .testTarget(name: "LightboxServiceTests", dependencies: [
-            "LightboxService", "LightboxTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            "LightboxService", "LightboxJobs", "LightboxIO", "LightboxTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Yams", package: "Yams"),

@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 options=$(swift run -q lightbox options)
 generator=$(swift run -q lightbox options --generator)
 service=$(swift run -q lightbox options --service)
-python3 - "$options" "$generator" "$service" <<'PY'
+engine=$(swift run -q lightbox options --engine)
+python3 - "$options" "$generator" "$service" "$engine" <<'PY'
 import sys
 readme = open("README.md").read()
 for table in sys.argv[1:]:

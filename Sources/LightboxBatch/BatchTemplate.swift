@@ -21,7 +21,8 @@ public struct BatchTemplate: Sendable {
 
     /// The store views, in the order written; one, "default", when the template names none.
     public let stores: [String]
-    let base: [(name: String, value: String)]
+    /// What of the engine changes pixels, part of every variant's fingerprint.
+    let engine: String
     let top: Layer
     let storeLayers: [String: Layer]
     let baseOptions: ProcessOptions
@@ -34,15 +35,15 @@ public struct BatchTemplate: Sendable {
     }
 
     /// No template: every item once, with the command line's options, in store view "default".
-    public init(base: [(name: String, value: String)], options: ProcessOptions) {
-        self.base = base
+    public init(options: ProcessOptions, engine: EngineSettings = EngineSettings()) {
+        self.engine = engine.renderingText
         baseOptions = options
         top = Layer()
         storeLayers = [:]
         stores = [Self.defaultStore]
     }
 
-    public init(file: URL, base: [(name: String, value: String)], options: ProcessOptions) throws {
+    public init(file: URL, options: ProcessOptions, engine: EngineSettings = EngineSettings()) throws {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw LightboxError(.invalidOption, "Cannot read the template \(file.path)")
         }
@@ -66,7 +67,7 @@ public struct BatchTemplate: Sendable {
                                                      allowsCategories: true)
             }
         }
-        self.base = base
+        self.engine = engine.renderingText
         self.top = top
         self.storeLayers = storeLayers
         self.stores = stores.isEmpty ? [Self.defaultStore] : stores
@@ -82,28 +83,16 @@ public struct BatchTemplate: Sendable {
             layers.append(storeLayer)
             if let section = Self.section(storeLayer.categories, for: categories) { layers.append(section) }
         }
-        var effective: [String: String] = [:], order: [String] = []
-        for (name, value) in base + layers.flatMap(\.values) {
-            if effective[name] == nil { order.append(name) }
-            effective[name] = value
-        }
-        let pairs = order.map { (name: $0, value: effective[$0]!) }
         var options = baseOptions
         if let image = layers.last(where: { $0.watermarkImage != nil })?.watermarkImage { options.watermark.image = image }
         // The command line's values are already in `baseOptions`; templates set per-image options only.
-        options = try ProcessOptions.resolve(layers.flatMap(\.values), over: options, allowing: [.image])
-        return Variant(store: store, options: options, fingerprint: Self.fingerprint(pairs, watermark: options.watermark.image))
+        options = try ProcessOptions.resolve(layers.flatMap(\.values), over: options)
+        return Variant(store: store, options: options, fingerprint: options.fingerprint(extra: [engine]))
     }
 
     /// The first section whose name is one of the item's categories (or a component of one).
     static func section(_ sections: [(name: String, layer: Layer)], for categories: [String]) -> Layer? {
         sections.first { Selection.categories(categories, include: $0.name) }?.layer
-    }
-
-    static func fingerprint(_ pairs: [(name: String, value: String)], watermark: Data?) -> String {
-        var text = pairs.sorted { $0.name < $1.name }.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
-        if let watermark { text += "\nwatermark-image=" + SHA256.hash(data: watermark).hex }
-        return SHA256.hash(data: Data(text.utf8)).prefix(16).hex
     }
 
     /// A bad value anywhere fails the whole template before any work starts.

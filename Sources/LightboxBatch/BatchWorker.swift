@@ -107,10 +107,9 @@ public struct BatchWorker: Sendable {
                     return keepOriginal(entry, bytes: bytes, reason: "qa_failed", message: error.message,
                                         qa: outcome.qa?.score, before: before, ms: ms)
                 }
-                let files = try outcome.outputs.map { image in
-                    let written = try store.write(image, into: skuFolder)
-                    return BatchLedger.OutputFile(format: image.format.rawValue, path: relative(written), bytes: image.data.count,
-                                                  width: image.size.width, height: image.size.height)
+                let files = try Renderer.write(outcome.outputs) { try relative(store.write($0, into: skuFolder)) }.map {
+                    BatchLedger.OutputFile(format: $0.image.format.rawValue, path: $0.location, bytes: $0.image.data.count,
+                                           width: $0.image.size.width, height: $0.image.size.height)
                 }
                 return record(entry, .processed, outputs: files, qa: outcome.qa?.score, before: before, after: after,
                               ms: ms, shared: shared)
@@ -175,7 +174,7 @@ public struct BatchWorker: Sendable {
 
     /// A failure of `entry`: `error` as it is, or as `code` when it is not one of ours.
     private func failed(_ entry: BatchPlan.Entry, _ error: any Error, as code: LightboxError.Code, ms: Double) -> BatchResult {
-        let failure = error as? LightboxError ?? LightboxError(code, "\(error)")
+        let failure = Renderer.failure(error, as: code)
         return record(entry, .failed, reason: failure.code.rawValue, message: failure.message, ms: ms)
     }
 

@@ -3,40 +3,37 @@ import LightboxCore
 
 /// Runs the pipeline on image files: read, process, write outputs (and the cutout) to disk.
 public struct FileProcessor: Sendable {
-    public let pipeline: Pipeline
-    public let services: PipelineServices
+    public let renderer: Renderer
     let collector = InputCollector()
     let store = OutputStore()
 
     public init(pipeline: Pipeline = .standard, services: PipelineServices) {
-        self.pipeline = pipeline
-        self.services = services
+        renderer = Renderer(pipeline: pipeline, services: services)
     }
+
+    public var services: PipelineServices { renderer.services }
 
     /// Outputs go to `<outputFolder>/<name>.../<hash>.<ext>`, the cutout to `<cutoutFolder>/<name>.png`.
     public func process(_ input: URL, name: String, options: ProcessOptions, outputFolder: URL,
                         cutoutFolder: URL?) -> FileResult {
-        let bytes: Data
-        do {
-            bytes = try collector.read(input, limit: options.limits.maxInputBytes)
-        } catch {
-            return FileResult(input: input, outcome: nil, written: [], cutout: nil, error: error as? LightboxError)
-        }
         var options = options
         options.wantsCutout = cutoutFolder != nil
         options.keepFullResolution = options.keepFullResolution || cutoutFolder != nil
-        let outcome = pipeline.run(bytes, options: options, services: services)
-        var result = FileResult(input: input, outcome: outcome, written: [], cutout: nil, error: outcome.error)
-        do {
-            if let cutout = outcome.cutout, let cutoutFolder {
-                let target = cutoutFolder.appendingPathComponent(name + ".png")
+        let folder = outputFolder.appendingPathComponent(name)
+        let rendering = renderer.render(read: { try collector.read(input, limit: options.limits.maxInputBytes) },
+                                        options: options, write: { try store.write($0, into: folder).path })
+        var result = FileResult(input: input, outcome: rendering.outcome,
+                                written: rendering.written.map { (image: $0.image, url: URL(fileURLWithPath: $0.location)) },
+                                cutout: nil, error: rendering.error)
+        // The cutout is written even when QA failed, so that a person can look at it.
+        if let cutout = rendering.outcome?.cutout, let cutoutFolder {
+            let target = cutoutFolder.appendingPathComponent(name + ".png")
+            do {
                 try store.write(cutout.data, to: target)
                 result.cutout = target
+            } catch {
+                result.error = result.error ?? Renderer.failure(error, as: .outputFailed)
             }
-            let folder = outputFolder.appendingPathComponent(name)
-            result.written = try outcome.outputs.map { (image: $0, url: try store.write($0, into: folder)) }
-        } catch {
-            result.error = error as? LightboxError ?? LightboxError(.outputFailed, "\(error)")
         }
         return result
     }

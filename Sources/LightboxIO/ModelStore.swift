@@ -29,14 +29,14 @@ public struct ModelStore: Sendable {
 
     /// Loads the model that `options.model` names (a built-in name or a path) on the backend
     /// `options.backend` asks for. `log` hears which backend was chosen, and why.
-    public func segmenter(for options: ProcessOptions, log: (String) -> Void = { _ in }) throws -> Segmenter {
+    public func segmenter(for options: EngineSettings, log: (String) -> Void = { _ in }) throws -> Segmenter {
         let (found, bytes) = try load(options.model)
         let model = found.declared(by: options)
         let backend = try Self.backend(for: model, onnx: bytes, options: options, log: log)
         return Segmenter(model: model, backend: backend)
     }
 
-    static func backend(for model: SegmentationModel, onnx: Data, options: ProcessOptions,
+    static func backend(for model: SegmentationModel, onnx: Data, options: EngineSettings,
                         log: (String) -> Void) throws -> any SegmentationBackend {
         if options.backend == .opencv {
             log("segmentation: \(model.name) on opencv (asked for)")

@@ -6,7 +6,7 @@ import LightboxCore
 /// conformance tests. Every transition is one transaction, guarded by the state it
 /// leaves, so that a repeated or late call (a worker whose lease was rescued) changes
 /// nothing and never charges twice.
-public protocol JobStore: Sendable {
+public protocol JobStore: Sendable, CustomStringConvertible {
     /// Adds an account with `credits`; its key is stored only as a hash.
     func createAccount(id: String, keyHash: String, credits: Int) async throws
     func account(id: String) async throws -> Account?
@@ -50,6 +50,10 @@ public protocol JobStore: Sendable {
     /// Logs one delivery attempt; `retryAt` nil means no more attempts (delivered or given up).
     func recordWebhook(id: String, delivery: WebhookDelivery, retryAt: Date?) async throws
     func webhookDeliveries(id: String) async throws -> [WebhookDelivery]
+
+    /// The secret stored under `name`, which every process on this store shares (webhook
+    /// signatures, signed links); `proposed` becomes it when there is none yet.
+    func sharedSecret(named name: String, proposed: Data) async throws -> Data
 
     /// Wakes this process's idle workers when work may be waiting.
     var workSignal: WorkSignal { get }

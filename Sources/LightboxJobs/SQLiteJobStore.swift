@@ -9,7 +9,10 @@ public final class SQLiteJobStore: JobStore {
     /// Other processes on the same file cannot notify, so idle workers also look every 200 ms.
     public let workSignal = WorkSignal(safetyPoll: 0.2)
 
+    public let description: String
+
     public init(path: URL) throws {
+        description = path.path
         try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -50,6 +53,9 @@ public final class SQLiteJobStore: JobStore {
                 ALTER TABLE jobs ADD COLUMN fingerprint TEXT;
                 CREATE INDEX jobs_fingerprints ON jobs (account, fingerprint);
                 """)
+        }
+        migrator.registerMigration("v4-secrets") { db in
+            try db.execute(sql: "CREATE TABLE service_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
         }
         return migrator
     }
@@ -232,6 +238,13 @@ public final class SQLiteJobStore: JobStore {
                     WebhookDelivery(attempt: row["attempt"], at: Date(timeIntervalSince1970: row["at"]),
                                     statusCode: row["status_code"], error: row["error"])
                 }
+        }
+    }
+
+    public func sharedSecret(named name: String, proposed: Data) async throws -> Data {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO service_secrets (name, value) VALUES (?, ?)", arguments: [name, proposed])
+            return try Data.fetchOne(db, sql: "SELECT value FROM service_secrets WHERE name = ?", arguments: [name]) ?? proposed
         }
     }
 

@@ -3,36 +3,46 @@ import LightboxCore
 import LightboxIO
 import LightboxJobs
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// In-process workers: each a thread that claims a job, runs the pipeline, writes the
-/// outputs (content-named, so a re-run writes nothing new) and completes or fails it.
-/// The pipeline is CPU-bound and synchronous, so it runs on its own threads, never on
-/// the few threads that serve HTTP. Leases are kept alive by a heartbeat while a job runs.
+/// In-process workers: each a thread that claims a job, runs the pipeline on its stored
+/// input, writes the outputs to the blob store (content-named, so a re-run writes nothing
+/// new) and completes or fails it. The pipeline is CPU-bound and synchronous, so it runs on
+/// threads of its own, at a lower priority than the threads that serve HTTP, so the API
+/// answers at once while workers fill the cores. Idle workers sleep until the store says
+/// work may be waiting. Leases are kept alive by a heartbeat while a job runs.
 public final class JobRunner: Sendable {
     let store: any JobStore
+    let blobs: any BlobStore
     let config: ServiceConfig
-    let pipeline: Pipeline
-    let services: PipelineServices
+    let renderer: Renderer
     let metrics: ServiceMetrics
+    let clock: ServiceClock
     let name = "worker-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6))"
     private let stopping = Atomic<Bool>(false)
     /// Job id → the worker holding its lease.
     private let running = Mutex<[String: String]>([:])
     private let finished = DispatchGroup()
 
-    public init(store: any JobStore, config: ServiceConfig, pipeline: Pipeline = .standard, services: PipelineServices,
-                metrics: ServiceMetrics = ServiceMetrics()) {
+    public init(store: any JobStore, blobs: any BlobStore, config: ServiceConfig, pipeline: Pipeline = .standard,
+                services: PipelineServices, metrics: ServiceMetrics = ServiceMetrics(), clock: ServiceClock = .system) {
         self.metrics = metrics
         self.store = store
+        self.blobs = blobs
         self.config = config
-        self.pipeline = pipeline
-        self.services = services
+        self.clock = clock
+        renderer = Renderer(pipeline: pipeline, services: services)
     }
 
     public func start() {
+        guard config.workers > 0 else { return }
+        store.startWakeups()
         for index in 0..<config.workers {
             finished.enter()
             let thread = Thread { [self] in
+                Self.lowerPriority(by: config.workerNice)
                 work(as: "\(name)-\(index)")
                 finished.leave()
             }
@@ -45,6 +55,7 @@ public final class JobRunner: Sendable {
     /// then hand their leases back without counting the attempt, for another worker to run.
     public func stop(grace: Duration) async {
         stopping.store(true, ordering: .relaxed)
+        store.workSignal.notify()
         let group = finished
         let inTime = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
             Thread { done.resume(returning: group.wait(timeout: .now() + grace.seconds) == .success) }.start()
@@ -53,35 +64,38 @@ public final class JobRunner: Sendable {
         // From the store rather than `running`: a job claimed a moment ago may not be listed there yet.
         let held = (try? await store.jobs(in: .processing, limit: 10_000)) ?? []
         for job in held where job.leaseOwner?.hasPrefix(name + "-") == true {
-            _ = try? await store.release(id: job.id, worker: job.leaseOwner ?? "", now: Date())
+            _ = try? await store.release(id: job.id, worker: job.leaseOwner ?? "", now: clock.now())
         }
     }
 
     /// Extends the leases of the jobs in flight; the service calls it every third of a lease.
     public func heartbeat() async {
         for (job, worker) in running.withLock({ $0 }) {
-            _ = try? await store.heartbeat(id: job, worker: worker, lease: config.lease, now: Date())
+            _ = try? await store.heartbeat(id: job, worker: worker, lease: config.lease, now: clock.now())
         }
     }
 
     private func work(as worker: String) {
+        let signal = store.workSignal
         while !stopping.load(ordering: .relaxed) {
-            guard let job = try? blocking({ [store, config] in try await store.claim(worker: worker, lease: config.lease, now: Date()) })
-            else {
-                Thread.sleep(forTimeInterval: config.pollInterval.seconds)
+            let seen = signal.current
+            guard let job = try? blocking({ [store, config, clock] in
+                try await store.claim(worker: worker, lease: config.lease, now: clock.now())
+            }) else {
+                signal.wait(after: seen)
                 continue
             }
             running.withLock { $0[job.id] = worker }
             let outcome = run(job)
             running.withLock { $0[job.id] = nil }
-            _ = try? blocking { [store] in
+            _ = try? blocking { [store, clock] in
                 switch outcome {
                 case .success(let report):
-                    _ = try await store.complete(id: job.id, worker: worker, result: report, now: Date())
+                    _ = try await store.complete(id: job.id, worker: worker, result: report, now: clock.now())
                 case .failure(let error):
                     let delay = Backoff().delay(after: job.attempts, retryAfter: nil, unit: .random(in: -1...1))
                     _ = try await store.fail(id: job.id, worker: worker, error: JobError(error),
-                                             permanent: error.code.isPermanent, retryAfter: delay, now: Date())
+                                             permanent: error.code.isPermanent, retryAfter: delay, now: clock.now())
                 }
             }
         }
@@ -90,29 +104,50 @@ public final class JobRunner: Sendable {
     private func run(_ job: Job) -> Result<Data, LightboxError> {
         do {
             let payload = try JSONDecoder().decode(JobPayload.self, from: job.payload)
-            let input = try Data(contentsOf: config.inputs.appendingPathComponent(payload.input))
-            let options = try ProcessOptions.resolve(payload.options.map { (name: $0.name, value: $0.value) },
-                                                     allowing: [.image])
-            let outcome = pipeline.run(input, options: options, services: services)
-            metrics.record(timings: outcome.timings, failure: outcome.error)
-            if let error = outcome.error { return .failure(error) }
-            let store = OutputStore()
-            let outputs = try outcome.outputs.map { image in
-                let file = try store.write(image, into: config.outputs)
-                return JobReport.Output(format: image.format.rawValue, file: file.lastPathComponent, bytes: image.data.count,
-                                        width: image.size.width, height: image.size.height)
-            }
+            let options = config.engine.applied(to: try ProcessOptions.resolve(payload.options.map { (name: $0.name, value: $0.value) }))
+            let rendering = renderer.render(read: { try readInput(payload.input) }, options: options, write: writeOutput)
+            if let outcome = rendering.outcome { metrics.record(timings: outcome.timings, failure: rendering.error) }
+            if let error = rendering.error { return .failure(error) }
+            let outcome = rendering.outcome!
             let report = JobReport(
-                outputs: outputs,
+                outputs: rendering.written.map {
+                    JobReport.Output(format: $0.image.format.rawValue, file: $0.location, bytes: $0.image.data.count,
+                                     width: $0.image.size.width, height: $0.image.size.height)
+                },
                 timingsMs: Dictionary(outcome.timings.map { ($0.step, ($0.milliseconds * 10).rounded() / 10) },
                                       uniquingKeysWith: +),
                 qa: outcome.qa, notes: outcome.notes, backend: outcome.backend)
             return .success(try JSONEncoder().encode(report))
-        } catch let error as LightboxError {
-            return .failure(error)
         } catch {
-            return .failure(LightboxError(.internal, "\(error)"))
+            return .failure(Renderer.failure(error, as: .internal))
         }
+    }
+
+    private func readInput(_ name: String) throws -> Data {
+        guard let data = try blocking({ [blobs] in try await blobs.get(BlobKeys.input(name)) }) else {
+            throw LightboxError(.inputUnreadable, "The stored input \(name) is missing from \(blobs)")
+        }
+        return data
+    }
+
+    /// Content-named: an output already stored holds the same bytes.
+    private func writeOutput(_ image: EncodedImage) throws -> String {
+        let key = BlobKeys.output(image.fileName)
+        try blocking { [blobs] in
+            if try await !blobs.exists(key) {
+                try await blobs.put(image.data, at: key, contentType: "image/\(image.format.rawValue)")
+            }
+        }
+        return image.fileName
+    }
+
+    /// Worker threads yield the cores to the API's (Linux nice values are per thread).
+    static func lowerPriority(by nice: Int) {
+        #if os(Linux)
+        guard nice > 0 else { return }
+        // On Linux, 0 names the calling thread, not the whole process.
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Int32(nice))
+        #endif
     }
 }
 

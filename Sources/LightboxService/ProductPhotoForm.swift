@@ -22,6 +22,8 @@ struct ProductPhotoForm {
     let source: Source
     let webhookURL: String?
     let options: [JobPayload.Pair]
+    /// The options as the pipeline will read them, for the request's fingerprint.
+    let resolved: ProcessOptions
     let priority: Int
 
     init(body: ByteBuffer, contentType: String?) throws {
@@ -70,7 +72,7 @@ struct ProductPhotoForm {
             options.append(JobPayload.Pair(name: option, value: value))
         }
         // Combinations (custom needs a prompt, jpeg needs an opaque background).
-        _ = try ProcessOptions.resolve(options.map { (name: $0.name, value: $0.value) }, allowing: [.image])
+        resolved = try ProcessOptions.resolve(options.map { (name: $0.name, value: $0.value) })
         self.options = options
         self.priority = priority
     }

@@ -12,20 +12,28 @@ import NIOFoundationCompat
 /// input, and queues; the job store and the workers do the rest.
 public struct ServiceAPI: Sendable {
     let store: any JobStore
+    let blobs: any BlobStore
     let config: ServiceConfig
+    let clock: ServiceClock
     let limiter: RateLimiter
     let metrics: ServiceMetrics
     let generator: GenerativeScenes?
     let links: OutputLinks
+    let keys: KeyCache
+    let queueDepth: QueueDepth
 
-    init(store: any JobStore, config: ServiceConfig, links: OutputLinks, metrics: ServiceMetrics,
-         generator: GenerativeScenes?) {
+    init(store: any JobStore, blobs: any BlobStore, config: ServiceConfig, clock: ServiceClock, links: OutputLinks,
+         metrics: ServiceMetrics, generator: GenerativeScenes?) {
         self.links = links
         self.store = store
+        self.blobs = blobs
         self.config = config
+        self.clock = clock
         self.metrics = metrics
         self.generator = generator
         limiter = RateLimiter(perMinute: config.ratePerMinute, burst: config.rateBurst)
+        keys = KeyCache(store: store, clock: clock)
+        queueDepth = QueueDepth(store: store, clock: clock)
     }
 
     public func router() -> Router<BasicRequestContext> {
@@ -53,7 +61,7 @@ public struct ServiceAPI: Sendable {
         router.delete("/v1/image/:id") { request, context in
             let account = try await authenticate(request)
             let job = try await owned(context.parameters.get("id"), by: account)
-            guard try await store.cancel(id: job.id, now: Date()) else {
+            guard try await store.cancel(id: job.id, now: clock.now()) else {
                 throw LightboxError(.invalidOption, "Only a queued job can be cancelled; \(job.id) is \(job.state.rawValue)")
             }
             return Self.json(200, try await status(of: owned(job.id, by: account)))
@@ -64,7 +72,7 @@ public struct ServiceAPI: Sendable {
             return Self.json(200, AccountBody(account: current.id, balance: current.balance, reserved: current.reserved,
                                               available: current.available, charged: current.charged))
         }
-        router.get("/outputs/files/:name") { request, context in try file(context.parameters.get("name"), request) }
+        router.get("/outputs/files/:name") { request, context in try await file(context.parameters.get("name"), request) }
         return router
     }
 
@@ -81,7 +89,12 @@ public struct ServiceAPI: Sendable {
         } catch {
             throw LightboxError(.inputTooLarge, "The upload is over the limit of \(config.maxUploadBytes) bytes")
         }
-        let form = try ProductPhotoForm(body: body, contentType: request.headers[.contentType])
+        let idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
+        if let idempotencyKey, !(1...255).contains(idempotencyKey.count) {
+            throw LightboxError.invalidOption("Idempotency-Key", expected: "1 to 255 characters", received: idempotencyKey)
+        }
+        let limits = config.limits
+        let form = try await OffLoop.run { try ProductPhotoForm(body: body, contentType: request.headers[.contentType]) }
         let webhook = try form.webhookURL.map {
             try PublicURL($0, field: "webhook_url", allowPrivate: config.allowPrivateURLs).url.absoluteString
         }
@@ -90,26 +103,21 @@ public struct ServiceAPI: Sendable {
         case .url(let url): try await RemoteImage.fetch(url, limit: config.maxUploadBytes, allowPrivate: config.allowPrivateURLs)
         }
         // Size, type and pixel count from the header, before anything is queued.
-        _ = try Decode.probe(image, limits: config.limits)
-        let name = SHA256.hash(data: image).map { String(format: "%02x", $0) }.joined() + ".img"
-        let inputFile = config.inputs.appendingPathComponent(name)
-        if !FileManager.default.fileExists(atPath: inputFile.path) {
-            try OutputStore().write(image, to: inputFile)
+        let name = try await OffLoop.run {
+            _ = try Decode.probe(image, limits: limits)
+            return SHA256.hash(data: image).hex + ".img"
+        }
+        let inputKey = BlobKeys.input(name)
+        if try await !blobs.exists(inputKey) {
+            try await blobs.put(image, at: inputKey, contentType: "application/octet-stream")
         }
         let payload = try JSONEncoder().encode(JobPayload(input: name, options: form.options))
-        let idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
-        if let idempotencyKey, !(1...255).contains(idempotencyKey.count) {
-            throw LightboxError.invalidOption("Idempotency-Key", expected: "1 to 255 characters", received: idempotencyKey)
-        }
-        // The same image with the same options is the same generation: not queued or charged twice.
-        let asked = ([name] + form.options.sorted { $0.name < $1.name }.map { "\($0.name)=\($0.value)" }
-                     + [webhook ?? ""]).joined(separator: "\n")
-        let fingerprint = SHA256.hash(data: Data(asked.utf8)).map { String(format: "%02x", $0) }.joined()
+        // The same image with the same resolved options is the same generation: not queued or charged twice.
+        let fingerprint = form.resolved.fingerprint(input: name, extra: [webhook ?? ""])
         let (job, _) = try await store.enqueue(
             NewJob(account: account, payload: payload, priority: form.priority, cost: config.creditsPerImage,
-                   idempotencyKey: idempotencyKey, fingerprint: fingerprint, webhookURL: webhook), now: Date())
-        let waiting = try await store.counts()
-        let ahead = (waiting[.queued] ?? 0) + (waiting[.processing] ?? 0)
+                   idempotencyKey: idempotencyKey, fingerprint: fingerprint, webhookURL: webhook), now: clock.now())
+        let ahead = try await queueDepth.ahead()
         return Self.json(202, Accepted(
             generationId: job.id, status: Self.publicState(job.state), creditsUsed: job.cost,
             pipeline: ["remove-background", "replace-background", "add-shadow"],
@@ -120,7 +128,7 @@ public struct ServiceAPI: Sendable {
         StatusBody(job, deliveries: try await store.webhookDeliveries(id: job.id), links: links)
     }
 
-    private func file(_ name: String?, _ request: Request) throws -> Response {
+    private func file(_ name: String?, _ request: Request) async throws -> Response {
         // Content-hash names only: nothing else on disk can be named.
         guard let name, let dot = name.firstIndex(of: "."), name[..<dot].count == 32,
               name[..<dot].allSatisfy(\.isHexDigit),
@@ -128,8 +136,7 @@ public struct ServiceAPI: Sendable {
         else { throw LightboxError(.notFound, "No such output file") }
         try links.check(name, query: Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) },
                                                 uniquingKeysWith: { first, _ in first }))
-        let url = config.outputs.appendingPathComponent(name)
-        guard let data = try? Data(contentsOf: url) else { throw LightboxError(.notFound, "No such output file") }
+        guard let data = try await blobs.get(BlobKeys.output(name)) else { throw LightboxError(.notFound, "No such output file") }
         let etag = "\"\(name[..<dot])\""
         let caching = links.lifetime.map { "private, max-age=\(Int($0))" } ?? "public, max-age=31536000, immutable"
         var headers: HTTPFields = [.eTag: etag, .cacheControl: caching,
@@ -147,7 +154,7 @@ public struct ServiceAPI: Sendable {
     private func authenticate(_ request: Request) async throws -> String {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
               let (account, secret) = APIKeys.parse(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
-              let stored = try await store.keyHash(account: account),
+              let stored = try await keys.hash(of: account),
               APIKeys.constantTimeEqual(APIKeys.hash(secret), stored)
         else { throw LightboxError(.unauthorized, "Send a valid API key as 'Authorization: Bearer <key>'") }
         try limiter.admit(account)

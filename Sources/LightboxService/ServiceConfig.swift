@@ -3,16 +3,22 @@ import LightboxCore
 
 /// Where the service keeps its data and how hard it works. Every setting is declared once
 /// below with its default, and read from an optional JSON config file, then from
-/// `LIGHTBOX_<NAME>` in the environment, then from flags.
+/// `LIGHTBOX_<NAME>` in the environment, then from flags. The engine's settings (model,
+/// workers, decode limits) are `EngineSettings`, read the same way.
 public struct ServiceConfig: Sendable {
-    public var dataFolder: URL
+    /// Local data: the default queue and blobs, and the webhook secret's copy. Nil when
+    /// `database` and `blobs` name both.
+    public var dataFolder: URL?
+    /// A SQLite file path or `postgres://user@host:port/db`.
+    public var databaseLocation: String?
+    /// A folder path or `s3://bucket/prefix?endpoint=…`.
+    public var blobsLocation: String?
+    public var role = Spec.role.defaultValue
+    public var engine = EngineSettings()
     public var host = Spec.host.defaultValue
     public var port = Spec.port.defaultValue
-    /// In-process workers; 0 runs the API only.
-    public var workers = Spec.workers.defaultValue
     public var lease: Duration = .seconds(Spec.leaseSeconds.defaultValue)
     public var maxUploadBytes = Spec.maxUploadMB.defaultValue * 1_000_000
-    public var maxMegapixels = Spec.maxMegapixels.defaultValue
     public var creditsPerImage = Spec.creditsPerImage.defaultValue
     /// Per key: requests a minute, and how many may come at once.
     public var ratePerMinute = Spec.ratePerMinute.defaultValue
@@ -22,26 +28,46 @@ public struct ServiceConfig: Sendable {
     /// Output links signed and expiring, for private catalogues.
     public var privateOutputs = Spec.privateOutputs.defaultValue
     public var signedLinkSeconds = Spec.signedLinkSeconds.defaultValue
+    /// Output links straight to the bucket, presigned (S3 blobs only).
+    public var presign = Spec.presign.defaultValue
+    /// Output links as this base URL plus the key (a CDN or a public bucket in front of the blobs).
+    public var publicBaseURL = Spec.publicBaseURL.defaultValue
     /// How long a stopping service waits for the jobs in flight before handing them back.
     public var shutdownGrace: Duration = .seconds(Spec.shutdownGraceSeconds.defaultValue)
+    /// How much lower than the API the worker threads run (a nice value, 0 to 19).
+    public var workerNice = Spec.workerNice.defaultValue
     /// How often leases are checked and due webhooks are called.
     public var upkeepInterval: Duration = .seconds(1)
-    /// How often an idle worker looks for work.
-    public var pollInterval: Duration = .milliseconds(200)
 
-    public init(dataFolder: URL) {
+    public init(dataFolder: URL?, database: String? = nil, blobs: String? = nil) {
         self.dataFolder = dataFolder
+        databaseLocation = database
+        blobsLocation = blobs
     }
 
-    public var database: URL { dataFolder.appendingPathComponent("lightbox.sqlite") }
-    public var inputs: URL { dataFolder.appendingPathComponent("inputs") }
-    public var outputs: URL { dataFolder.appendingPathComponent("outputs") }
+    /// In-process workers; 0 runs the API only.
+    public var workers: Int {
+        get { role == .api ? 0 : engine.workers }
+        set { engine.workers = newValue }
+    }
 
+    /// What `--database` names, else `DIR/lightbox.sqlite`.
+    public var database: String {
+        databaseLocation ?? dataFolder!.appendingPathComponent("lightbox.sqlite").path
+    }
+
+    /// What `--blobs` names, else `DIR` (its `inputs/` and `outputs/` folders).
+    public var blobs: String { blobsLocation ?? dataFolder!.path }
+
+    /// The upload limit and the engine's pixel limit, checked before anything is queued.
     public var limits: DecodeLimits {
-        var limits = DecodeLimits()
-        limits.maxInputBytes = maxUploadBytes
-        limits.maxPixels = maxMegapixels * 1_000_000
+        var limits = engine.limits
+        limits.maxInputBytes = min(maxUploadBytes, engine.limits.maxInputBytes)
         return limits
+    }
+
+    public enum Role: String, Sendable, CaseIterable {
+        case api, worker, all
     }
 
     public enum Spec {
@@ -50,17 +76,11 @@ public struct ServiceConfig: Sendable {
             $0.isEmpty || $0.count > 255 ? nil : $0
         }
         public static let port = OptionSpec.integer("port", 0...65535, default: 8080, help: "Port to listen on")
-        public static let workers = OptionSpec<Int>(name: "workers", expected: "integer between 0 and 64",
-            default: ProcessInfo.processInfo.activeProcessorCount,
-            help: "In-process workers, each with its own single-threaded inference session (0: API only)",
-            describe: { $0 == ProcessInfo.processInfo.activeProcessorCount ? "the core count" : String($0) }) {
-            Int($0).flatMap { (0...64).contains($0) ? $0 : nil }
-        }
+        public static let role = OptionSpec.choice("role", default: Role.all,
+            help: "What this process runs: the API, workers, or both")
         public static let leaseSeconds = OptionSpec.integer("lease-seconds", 1...3600, default: 60,
             help: "How long a worker holds a job without a heartbeat before it is rescued")
         public static let maxUploadMB = OptionSpec.integer("max-upload-mb", 1...1000, default: 25, help: "Largest upload (413 above)")
-        public static let maxMegapixels = OptionSpec.integer("max-megapixels", 1...1000, default: 50,
-            help: "Largest image, from its header (422 above)")
         public static let creditsPerImage = OptionSpec.integer("credits-per-image", 0...1000, default: 1,
             help: "Credits one generation costs")
         public static let ratePerMinute = OptionSpec.integer("rate-per-minute", 1...1_000_000, default: 600,
@@ -73,6 +93,16 @@ public struct ServiceConfig: Sendable {
             help: "Serve outputs only through signed links that expire (403 otherwise)")
         public static let signedLinkSeconds = OptionSpec.integer("signed-link-seconds", 1...604_800, default: 3600,
             help: "How long a signed output link works")
+        public static let workerNice = OptionSpec.integer("worker-nice", 0...19, default: 10,
+            help: "How much lower than the API's threads the workers run (nice value), so that the API answers at once")
+        public static let presign = OptionSpec.flag("presign", default: false,
+            help: "Output links go straight to the bucket, presigned for signed-link-seconds (S3 blobs)")
+        public static let publicBaseURL = OptionSpec<String?>(name: "public-base-url", expected: "an http or https URL",
+            default: nil, help: "Output links are this URL plus the blob key (a CDN or public bucket)",
+            describe: { $0 ?? "none" }) { raw in
+            guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else { return nil }
+            return raw.hasSuffix("/") ? raw : raw + "/"
+        }
         public static let allowPrivateURLs = OptionSpec.flag("allow-private-urls", default: false,
             help: "Let image_url and webhook_url reach loopback and private addresses")
     }
@@ -80,21 +110,24 @@ public struct ServiceConfig: Sendable {
     public static let catalog = OptionCatalog<ServiceConfig>([
         OptionBinding(Spec.host, \.host),
         OptionBinding(Spec.port, \.port),
-        OptionBinding(Spec.workers, \.workers),
+        OptionBinding(Spec.role, \.role),
         OptionBinding(Spec.leaseSeconds, \.leaseSeconds),
         OptionBinding(Spec.maxUploadMB, \.maxUploadMB),
-        OptionBinding(Spec.maxMegapixels, \.maxMegapixels),
         OptionBinding(Spec.creditsPerImage, \.creditsPerImage),
         OptionBinding(Spec.ratePerMinute, \.ratePerMinute),
         OptionBinding(Spec.rateBurst, \.rateBurst),
         OptionBinding(Spec.shutdownGraceSeconds, \.shutdownGraceSeconds),
         OptionBinding(Spec.privateOutputs, \.privateOutputs),
         OptionBinding(Spec.signedLinkSeconds, \.signedLinkSeconds),
+        OptionBinding(Spec.workerNice, \.workerNice),
+        OptionBinding(Spec.presign, \.presign),
+        OptionBinding(Spec.publicBaseURL, \.publicBaseURL),
         OptionBinding(Spec.allowPrivateURLs, \.allowPrivateURLs),
     ])
 
-    /// The config file's values, then the environment's `LIGHTBOX_<NAME>`, then `flags`.
-    public static func resolve(dataFolder: URL, file: URL?, flags: [(name: String, value: String)],
+    /// The config file's values, then the environment's `LIGHTBOX_<NAME>`, then `flags`; each
+    /// name is a service setting or an engine setting.
+    public static func resolve(base: ServiceConfig, file: URL?, flags: [(name: String, value: String)],
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
         var fromFile: [(name: String, value: String)] = []
         if let file {
@@ -104,7 +137,12 @@ public struct ServiceConfig: Sendable {
             }
             fromFile = object.sorted { $0.key < $1.key }.map { (name: $0.key, value: "\($0.value)") }
         }
-        return try catalog.resolve(fromFile + catalog.values(in: environment) + flags, over: ServiceConfig(dataFolder: dataFolder))
+        let isEngine = { (pair: (name: String, value: String)) in EngineSettings.catalog.binding(named: pair.name) != nil }
+        var config = try catalog.resolve(fromFile.filter { !isEngine($0) } + catalog.values(in: environment)
+                                         + flags.filter { !isEngine($0) }, over: base)
+        config.engine = try EngineSettings.resolve(file: fromFile.filter(isEngine), flags: flags.filter(isEngine),
+                                                   environment: environment)
+        return config
     }
 
     var leaseSeconds: Int {

@@ -7,38 +7,51 @@ import LightboxJobs
 import Logging
 
 /// `lightbox serve` and `lightbox worker`: the API and/or the workers, with the queue's
-/// upkeep (lease heartbeats, rescue of expired leases), on one SQLite file under the data folder.
+/// upkeep (lease heartbeats, rescue of expired leases, due webhooks), on any job store
+/// (SQLite, PostgreSQL) and blob store (a folder, an S3 bucket). Processes on one store
+/// and one bucket work together: any API process answers for any job.
 public final class ServiceHost: Sendable {
     public let config: ServiceConfig
     public let store: any JobStore
+    public let blobs: any BlobStore
+    let clock: ServiceClock
     let runner: JobRunner
     let metrics = ServiceMetrics()
     let services: PipelineServices
     let webhooks: WebhookSender
-    let links: OutputLinks
 
-    public init(config: ServiceConfig, services: PipelineServices) throws {
+    public init(config: ServiceConfig, store: any JobStore, blobs: any BlobStore, services: PipelineServices,
+                clock: ServiceClock = .system) async throws {
         self.config = config
+        self.store = store
+        self.blobs = blobs
         self.services = services
-        OutputStore.removeUnfinishedWrites(in: [config.inputs, config.outputs], olderThan: 600)
-        store = try SQLiteJobStore(path: config.database)
-        runner = JobRunner(store: store, config: config, services: services, metrics: metrics)
-        let secret = try WebhookSender.secret(in: config.dataFolder)
-        links = OutputLinks(secret: secret, lifetime: config.privateOutputs ? Double(config.signedLinkSeconds) : nil)
+        self.clock = clock
+        if let folder = blobs as? FolderBlobStore {
+            OutputStore.removeUnfinishedWrites(in: [folder.url("inputs"), folder.url("outputs")], olderThan: 600)
+        }
+        runner = JobRunner(store: store, blobs: blobs, config: config, services: services, metrics: metrics, clock: clock)
+        let secret = try await WebhookSender.secret(store: store, folder: config.dataFolder)
+        let links = OutputLinks(secret: secret, mode: try OutputLinks.mode(for: config, blobs: blobs), clock: clock)
         webhooks = WebhookSender(store: store, secret: secret, allowPrivate: config.allowPrivateURLs, metrics: metrics,
                                  links: links)
     }
 
+    /// Opens the stores `config` names (`--database`, `--blobs`, else under `--data`).
+    public static func open(config: ServiceConfig, services: PipelineServices) async throws -> ServiceHost {
+        let store = try await JobStores.open(config.database)
+        let blobs = try await BlobStores.open(config.blobs)
+        return try await ServiceHost(config: config, store: store, blobs: blobs, services: services)
+    }
+
     /// Serves until cancelled or sent SIGTERM/SIGINT, then stops taking work, lets the jobs in
     /// flight finish within the grace period and hands back the leases of the rest.
-    /// `onRunning` gets the bound port (useful with port 0).
-    public func run(host: String = "127.0.0.1", port: Int, logger: Logger? = nil,
-                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let application = Application(
-            router: ServiceAPI(store: store, config: config, links: links, metrics: metrics,
-                               generator: services.generator as? GenerativeScenes).router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "lightbox"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+    /// `onRunning` gets the bound port (useful with port 0). The worker role serves nothing.
+    public func run(logger: Logger? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        guard config.role != .worker else { return try await runWorkers() }
+        let application = try await buildApplication(
+            config: config, store: store, blobs: blobs, clock: clock, metrics: metrics,
+            generator: services.generator as? GenerativeScenes, logger: logger, onRunning: onRunning)
         try await withWorkers { try await application.runService() }
     }
 
@@ -62,17 +75,17 @@ public final class ServiceHost: Sendable {
 
     private func withWorkers(_ body: () async throws -> Void) async throws {
         runner.start()
-        let upkeep = Task { [store, runner, config, webhooks] in
+        let upkeep = Task { [store, runner, config, webhooks, clock] in
             var ticks = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: config.upkeepInterval)
                 ticks += 1
-                _ = try? await store.rescueExpired(now: Date())
+                _ = try? await store.rescueExpired(now: clock.now())
                 if Double(ticks) * config.upkeepInterval.seconds >= config.lease.seconds / 3 {
                     ticks = 0
                     await runner.heartbeat()
                 }
-                await webhooks.deliverDue()
+                await webhooks.deliverDue(now: clock.now())
             }
         }
         defer { upkeep.cancel() }

@@ -68,23 +68,27 @@ final class WebhookSender: Sendable {
     }
 
     func signature(_ stamp: String, _ body: Data) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(stamp.utf8) + Data(".".utf8) + body, using: SymmetricKey(data: secret))
-        return Data(code).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data(stamp.utf8) + Data(".".utf8) + body, using: SymmetricKey(data: secret)).hex
     }
 
-    /// The service's secret, made on first start: `DIR/webhook-secret`, readable by its owner only.
-    /// It also signs private output links.
-    static func secret(in folder: URL) throws -> Data {
-        let file = folder.appendingPathComponent("webhook-secret")
-        if let text = try? String(contentsOf: file, encoding: .utf8), let data = Data(hex: text) { return data }
+    /// The service's secret, shared by every process on the store (made by the first): it
+    /// signs webhooks and private output links. With a data folder, `DIR/webhook-secret`
+    /// (readable by its owner only) seeds it and then holds a copy, for receivers to read.
+    static func secret(store: any JobStore, folder: URL?) async throws -> Data {
+        let file = folder?.appendingPathComponent("webhook-secret")
+        let local = file.flatMap { try? String(contentsOf: $0, encoding: .utf8) }.flatMap { Data(hex: $0) }
         var generator = SystemRandomNumberGenerator()
-        let secret = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: file.path, contents: Data(secret.map { String(format: "%02x", $0) }.joined().utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
-            throw LightboxError(.outputFailed, "Cannot write \(file.path)")
+        let proposed = local ?? Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let shared = try await store.sharedSecret(named: "webhook", proposed: proposed)
+        if let file, local != shared {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(at: file)
+            guard FileManager.default.createFile(atPath: file.path, contents: Data(shared.hex.utf8),
+                                                 attributes: [.posixPermissions: 0o600]) else {
+                throw LightboxError(.outputFailed, "Cannot write \(file.path)")
+            }
         }
-        return secret
+        return shared
     }
 
     private struct Event: Encodable {

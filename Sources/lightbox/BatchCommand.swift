@@ -68,8 +68,10 @@ struct BatchCommand: ParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         var options = parsed.options
         if let watermarkImage { options.watermark.image = try PipelineArguments.watermark(at: watermarkImage) }
-        let templateFile = try template.map { try BatchTemplate(file: URL(fileURLWithPath: $0), base: parsed.pairs, options: options) }
-        let specs = templateFile ?? BatchTemplate(base: parsed.pairs, options: options)
+        let templateFile = try template.map {
+            try BatchTemplate(file: URL(fileURLWithPath: $0), options: options, engine: parsed.engine)
+        }
+        let specs = templateFile ?? BatchTemplate(options: options, engine: parsed.engine)
         let selection = Selection(since: try since.map(Self.date), limit: limit, skuPattern: skuPattern, category: category)
         let items: [CatalogItem]
         do {
@@ -92,7 +94,9 @@ struct BatchCommand: ParsableCommand {
         let plan = BatchPlanner(outputFolder: outputFolder, selection: selection, template: specs, ledger: ledger,
                                 maxInputBytes: limits, download: Downloads(folder: outputFolder, limit: limits,
                                                                            allowPrivate: allowPrivateURLs).fetch).plan(items)
-        let processor = try Engine.fileProcessor(for: options, workers: concurrency, generator: parsed.generator)
+        var engine = parsed.engine
+        engine.workers = concurrency
+        let processor = try Engine.fileProcessor(for: engine, generator: parsed.generator)
         let worker = BatchWorker(services: processor.services, outputFolder: outputFolder, ledger: ledger, maxInputBytes: limits)
         let stop = StopFlag()
         let signals = Self.stopping(stop)

@@ -20,9 +20,6 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "How many times to process the whole folder")
     var runs = 1
 
-    @Option(help: "Images processed at once (default: the core count)")
-    var workers = WorkerPool.coreCount
-
     @Flag(help: "Print the figures as one JSON object")
     var json = false
 
@@ -40,11 +37,11 @@ struct BenchCommand: ParsableCommand {
         let inputs = InputCollector().collect(parsed.paths)
         guard !inputs.isEmpty else { throw ValidationError("No images found in \(parsed.paths.joined(separator: " ")).") }
         if compare {
-            try Comparison(folder: parsed.paths[0], inputs: inputs, options: parsed.options, workers: workers,
+            try Comparison(folder: parsed.paths[0], inputs: inputs, options: parsed.options, engine: parsed.engine,
                            repetitions: self.repeat, pipelineArguments: arguments).run()
             return
         }
-        let figures = try Throughput.measure(inputs, options: parsed.options, workers: workers, runs: runs)
+        let figures = try Throughput.measure(inputs, options: parsed.options, engine: parsed.engine, runs: runs)
         if json {
             print(figures.jsonLine())
         } else {
@@ -65,9 +62,11 @@ struct Throughput: Codable {
     var imagesPerHour: Double
     var peakRssMb: Int
 
-    static func measure(_ inputs: [URL], options: ProcessOptions, workers: Int, runs: Int) throws -> Throughput {
-        let processor = try Engine.fileProcessor(for: options, workers: workers)
-        let pipeline = processor.pipeline, services = processor.services
+    static func measure(_ inputs: [URL], options: ProcessOptions, engine: EngineSettings, runs: Int) throws -> Throughput {
+        let workers = engine.workers
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        let processor = try Engine.fileProcessor(for: engine)
+        let pipeline = processor.renderer.pipeline, services = processor.services
         // Each worker reads its file, as `process` does and as the reference script does.
         let limit = options.limits.maxInputBytes
         let processFile: @Sendable (URL) -> PipelineOutcome? = { file in

@@ -8,7 +8,7 @@ struct Comparison {
     let folder: String
     let inputs: [URL]
     let options: ProcessOptions
-    let workers: Int
+    let engine: EngineSettings
     let repetitions: Int
     let pipelineArguments: [String]
 
@@ -28,7 +28,7 @@ struct Comparison {
         let scripts = try Self.benchFolder()
         try Self.requireReferences()
         let store = ModelStore.locate()
-        var xnnOptions = options
+        var xnnOptions = engine
         xnnOptions.backend = .xnnpack
         xnnOptions.threads = 1
         let segmenter = try store.segmenter(for: xnnOptions)
@@ -37,14 +37,14 @@ struct Comparison {
         let size = segmenter.model.inputSize
         var rounds: [Round] = []
         let onnxruntime = try ReferenceInference(script: scripts.appendingPathComponent("reference_onnxruntime.py"),
-                                                 model: store.file(for: options.model), tensors: tensors.folder, size: size)
+                                                 model: store.file(for: engine.model), tensors: tensors.folder, size: size)
         defer { onnxruntime.stop() }
         for round in 1...repetitions {
             let inference = try onnxruntime.interleaved(with: segmenter.backend, on: tensors.values)
             // Whole runs alternate which goes first, so that a machine growing busier or quieter
             // during a round does not always favour the same side.
             let runLightbox = { () throws -> Throughput in
-                try Self.runJSON(Self.executable.path, ["bench"] + self.pipelineArguments + ["--json", "--workers", String(self.workers)])
+                try Self.runJSON(Self.executable.path, ["bench"] + self.pipelineArguments + ["--json", "--workers", String(self.engine.workers)])
             }
             let runReference = { () throws -> ReferenceFigures in
                 try Self.runJSON("python3", [scripts.appendingPathComponent("reference_rembg.py").path, self.folder])
@@ -61,7 +61,7 @@ struct Comparison {
                                 reference: reference))
             FileHandle.standardError.write(Data("round \(round)/\(repetitions) done\n".utf8))
         }
-        print(Self.report(rounds, images: inputs.count, workers: workers))
+        print(Self.report(rounds, images: inputs.count, workers: engine.workers))
     }
 
     /// onnxruntime on one thread in a child process that times one tensor per request, so

@@ -6,7 +6,7 @@ import LightboxService
 struct OptionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "options",
-        abstract: "List every pipeline option, or with --generator or --service those settings, as a Markdown table "
+        abstract: "List every pipeline option, or with --engine, --generator or --service those settings, as a Markdown table "
             + "(the README's tables are this output)."
     )
 
@@ -16,9 +16,14 @@ struct OptionsCommand: ParsableCommand {
     @Flag(help: "The service's settings (serve, worker) instead")
     var service = false
 
+    @Flag(help: "The engine's settings (model, workers, decode limits), read by every command, instead")
+    var engine = false
+
     func run() {
         if generator {
             print(GeneratorSettings.catalog.markdownTable(heading: "generator setting"))
+        } else if engine {
+            print(EngineSettings.catalog.markdownTable(heading: "engine setting"))
         } else if service {
             print(ServiceConfig.catalog.markdownTable(heading: "service setting"))
         } else {

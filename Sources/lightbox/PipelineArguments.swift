@@ -2,24 +2,25 @@ import Foundation
 import LightboxCore
 import LightboxIO
 
-/// Splits what ArgumentParser did not recognise into input paths, pipeline options and
-/// generator settings, which are declared once in `ProcessOptions.catalog` and
-/// `GeneratorSettings.catalog`.
+/// Splits what ArgumentParser did not recognise into input paths, pipeline options, engine
+/// settings and generator settings, which are declared once in `ProcessOptions.catalog`,
+/// `EngineSettings.catalog` and `GeneratorSettings.catalog`.
 struct PipelineArguments {
     var paths: [String] = []
-    /// The pipeline options as given, for fingerprints.
-    var pairs: [(name: String, value: String)] = []
     var options = ProcessOptions()
+    var engine = EngineSettings()
     var generator = GeneratorSettings()
 
     init(_ arguments: [String]) throws {
         let (paths, pairs) = try FlagPairs.split(arguments) { name in
-            ProcessOptions.catalog.binding(named: name)?.isSwitch ?? GeneratorSettings.catalog.binding(named: name)?.isSwitch
+            ProcessOptions.catalog.binding(named: name)?.isSwitch ?? EngineSettings.catalog.binding(named: name)?.isSwitch
+                ?? GeneratorSettings.catalog.binding(named: name)?.isSwitch
         }
         self.paths = paths
+        let isEngine = { (pair: (name: String, value: String)) in EngineSettings.catalog.binding(named: pair.name) != nil }
         let isGenerator = { (pair: (name: String, value: String)) in GeneratorSettings.catalog.binding(named: pair.name) != nil }
-        self.pairs = pairs.filter { !isGenerator($0) }
-        options = try ProcessOptions.resolve(self.pairs)
+        engine = try EngineSettings.resolve(flags: pairs.filter(isEngine))
+        options = engine.applied(to: try ProcessOptions.resolve(pairs.filter { !isEngine($0) && !isGenerator($0) }))
         generator = try GeneratorSettings.resolve(flags: pairs.filter(isGenerator))
     }
 
@@ -33,6 +34,8 @@ struct PipelineArguments {
 
     static var help: String {
         "Pipeline options (also accepted as --name=value):\n" + ProcessOptions.catalog.helpText
+            + "\n\nEngine settings, once per process (also LIGHTBOX_<NAME> in the environment):\n"
+            + EngineSettings.catalog.helpText
             + "\n\nGenerative backend, for background prompts (also LIGHTBOX_<NAME> in the environment; "
             + "the API key only from LIGHTBOX_GENERATOR_KEY or --generator-key-file):\n"
             + GeneratorSettings.catalog.helpText

@@ -73,7 +73,7 @@ struct PresetsCommand: ParsableCommand {
         var layout = PresetSheet()
         layout.seed = seed
         if let size { layout.tile = try ProcessOptions.Spec.size.parse(size) }
-        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: WorkerPool.coreCount)
+        let processor = try Engine.fileProcessor(for: EngineSettings())
         let grid = try layout.render(photo: photo, services: processor.services)
         try OutputStore().write(grid.encoded(as: .png), to: URL(fileURLWithPath: path))
         print("wrote \(layout.presets.count) presets × \(layout.shadows.count) shadows (\(grid.size)) to \(path)")

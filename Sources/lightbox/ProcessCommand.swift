@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LightboxCore
 import LightboxIO
+import LightboxService
 
 struct ProcessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,9 +24,6 @@ struct ProcessCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per image")
     var json = false
 
-    @Option(help: "Images processed at once, each with its own single-threaded inference session (default: the core count)")
-    var workers = WorkerPool.coreCount
-
     @Argument(parsing: .allUnrecognized, help: "Input files or folders, and pipeline options")
     var arguments: [String] = []
 
@@ -35,8 +33,9 @@ struct ProcessCommand: ParsableCommand {
         var configured = parsed.options
         if let watermarkImage { configured.watermark.image = try PipelineArguments.watermark(at: watermarkImage) }
         let options = configured
+        let workers = parsed.engine.workers
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        let processor = try Engine.fileProcessor(for: options, workers: workers, generator: parsed.generator)
+        let processor = try Engine.fileProcessor(for: parsed.engine, generator: parsed.generator)
         let inputs = InputCollector().collect(parsed.paths)
         var names = UniqueNames()
         let jobs = inputs.map { (input: $0, name: names.claim($0)) }
@@ -81,13 +80,13 @@ struct UniqueNames {
 
 /// The process-wide pieces, built once: libvips, the model.
 enum Engine {
-    static func fileProcessor(for options: ProcessOptions, workers: Int,
+    static func fileProcessor(for engine: EngineSettings,
                               generator settings: GeneratorSettings = GeneratorSettings()) throws -> FileProcessor {
         ProcessMemory.returnLargeBuffersToTheSystem()
         try Vips.ensureStarted()
         // Workers already keep every core busy; libvips' own threads would only contend.
-        Vips.setConcurrency(max(1, WorkerPool.coreCount / workers))
-        let segmenter = try ModelStore.locate().segmenter(for: options, log: Engine.log)
+        Vips.setConcurrency(max(1, WorkerPool.coreCount / max(1, engine.workers)))
+        let segmenter = try ModelStore.locate().segmenter(for: engine, log: Engine.log)
         let generator = GenerativeScenes(settings: settings)
         if let url = settings.baseURL {
             log("scene generator: \(url.host ?? url.absoluteString), model \(settings.model), "
@@ -95,6 +94,13 @@ enum Engine {
         }
         return FileProcessor(services: PipelineServices(segmenter: segmenter, generator: generator,
                                                         generatorFallback: settings.fallback))
+    }
+
+    /// The services for `serve` and `worker`: the model the engine settings name, loaded once.
+    static func services(_ config: ServiceConfig, _ generator: GeneratorSettings) throws -> PipelineServices {
+        var engine = config.engine
+        engine.workers = max(1, config.workers)
+        return try fileProcessor(for: engine, generator: generator).services
     }
 
     static func log(_ line: String) {

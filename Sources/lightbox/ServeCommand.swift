@@ -13,9 +13,10 @@ protocol AsyncCommand: ParsableCommand {
 struct ServeCommand: AsyncCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP API and its workers on an embedded SQLite job queue.",
-        usage: "lightbox serve --data DIR [--config FILE.json] [settings]",
-        discussion: "Results are written under DIR/outputs, inputs under DIR/inputs, the queue in DIR/lightbox.sqlite. "
+        abstract: "Run the HTTP API and its workers on a job queue (SQLite, or PostgreSQL for several machines).",
+        usage: "lightbox serve [--data DIR] [--database URL] [--blobs URL] [--role api|worker|all] [--config FILE.json] [settings]",
+        discussion: "The queue is --database (a SQLite file, default DIR/lightbox.sqlite, or postgres://user@host:port/db); "
+            + "inputs and outputs are in --blobs (a folder, default DIR, or s3://bucket/prefix?endpoint=http://host:port). "
             + "SIGTERM or Ctrl-C stops taking work, lets the jobs in flight finish and hands back the rest.\n\n"
             + ServiceArguments.help
     )
@@ -24,11 +25,12 @@ struct ServeCommand: AsyncCommand {
 
     func execute() async throws {
         let (config, generator) = try arguments.resolve()
-        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: max(1, config.workers), generator: generator)
-        let service = try ServiceHost(config: config, services: processor.services)
-        let (address, folder, workers) = (config.host, config.dataFolder.path, config.workers)
-        try await service.run(host: address, port: config.port) { port in
-            Engine.log("serving on http://\(address):\(port) with \(workers) worker(s), data in \(folder)")
+        let service = try await ServiceHost.open(config: config, services: try Engine.services(config, generator))
+        let (address, workers, role) = (config.host, config.workers, config.role)
+        let places = "queue \(service.store), blobs \(service.blobs)"
+        if role == .worker { Engine.log("\(workers) worker(s); \(places)") }
+        try await service.run { port in
+            Engine.log("serving on http://\(address):\(port) with \(workers) worker(s); \(places)")
         }
     }
 }
@@ -36,27 +38,52 @@ struct ServeCommand: AsyncCommand {
 struct WorkerCommand: AsyncCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run workers only, on the queue in DIR (beside a `serve` that takes the requests).",
-        usage: "lightbox worker --data DIR [--config FILE.json] [settings]",
+        abstract: "Run workers only, on the queue that a `serve` takes requests for.",
+        usage: "lightbox worker [--data DIR] [--database URL] [--blobs URL] [--config FILE.json] [settings]",
         discussion: "SIGTERM or Ctrl-C stops taking work, lets the jobs in flight finish and hands back the rest.\n\n"
             + ServiceArguments.help)
 
     @OptionGroup var arguments: ServiceArguments
 
     func execute() async throws {
-        let (config, generator) = try arguments.resolve()
+        var (config, generator) = try arguments.resolve()
+        config.role = .worker
         guard config.workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        let processor = try Engine.fileProcessor(for: ProcessOptions(), workers: config.workers, generator: generator)
-        Engine.log("\(config.workers) worker(s) on \(config.database.path)")
-        try await ServiceHost(config: config, services: processor.services).runWorkers()
+        let service = try await ServiceHost.open(config: config, services: try Engine.services(config, generator))
+        Engine.log("\(config.workers) worker(s); queue \(service.store), blobs \(service.blobs)")
+        try await service.runWorkers()
     }
 }
 
-/// What `serve` and `worker` take: the data folder, a config file, and settings declared once
-/// in `ServiceConfig.catalog` and `GeneratorSettings.catalog`.
+/// Where the queue and the blobs are: `--database` and `--blobs`, else under `--data DIR`.
+struct StoreArguments: ParsableArguments {
+    @Option(help: "Folder for the default queue (DIR/lightbox.sqlite), inputs and outputs, and the webhook secret's copy")
+    var data: String?
+
+    @Option(help: "The job queue: a SQLite file path or postgres://user[:password]@host:port/db")
+    var database: String?
+
+    var dataFolder: URL? { data.map { URL(fileURLWithPath: $0) } }
+
+    /// The queue's location, or a usage error naming what is missing.
+    func databaseLocation() throws -> String {
+        if let database { return database }
+        guard let dataFolder else { throw ValidationError("Give --data DIR or --database URL.") }
+        return ServiceConfig(dataFolder: dataFolder).database
+    }
+
+    func openStore() async throws -> any JobStore {
+        try await JobStores.open(databaseLocation())
+    }
+}
+
+/// What `serve` and `worker` take: where the data is, a config file, and settings declared
+/// once in `ServiceConfig.catalog`, `EngineSettings.catalog` and `GeneratorSettings.catalog`.
 struct ServiceArguments: ParsableArguments {
-    @Option(help: "Folder for the queue, inputs and outputs")
-    var data: String
+    @OptionGroup var stores: StoreArguments
+
+    @Option(help: "Inputs and outputs: a folder, or s3://bucket/prefix?endpoint=http://host:port (keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or ?credentials=FILE)")
+    var blobs: String?
 
     @Option(help: "A JSON object of settings, e.g. {\"workers\": 2}; the environment and flags override it")
     var config: String?
@@ -65,12 +92,17 @@ struct ServiceArguments: ParsableArguments {
     var settings: [String] = []
 
     func resolve() throws -> (ServiceConfig, GeneratorSettings) {
+        guard stores.data != nil || (stores.database != nil && blobs != nil) else {
+            throw ValidationError("Give --data DIR, or both --database URL and --blobs URL.")
+        }
         let (extra, pairs) = try FlagPairs.split(settings) {
-            ServiceConfig.catalog.binding(named: $0)?.isSwitch ?? GeneratorSettings.catalog.binding(named: $0)?.isSwitch
+            ServiceConfig.catalog.binding(named: $0)?.isSwitch ?? EngineSettings.catalog.binding(named: $0)?.isSwitch
+                ?? GeneratorSettings.catalog.binding(named: $0)?.isSwitch
         }
         guard extra.isEmpty else { throw ValidationError("Unexpected argument '\(extra[0])'") }
         let isGenerator = { (pair: (name: String, value: String)) in GeneratorSettings.catalog.binding(named: pair.name) != nil }
-        let service = try ServiceConfig.resolve(dataFolder: URL(fileURLWithPath: data), file: config.map { URL(fileURLWithPath: $0) },
+        let base = ServiceConfig(dataFolder: stores.dataFolder, database: stores.database, blobs: blobs)
+        let service = try ServiceConfig.resolve(base: base, file: config.map { URL(fileURLWithPath: $0) },
                                                 flags: pairs.filter { !isGenerator($0) })
         return (service, try GeneratorSettings.resolve(flags: pairs.filter(isGenerator)))
     }
@@ -78,8 +110,28 @@ struct ServiceArguments: ParsableArguments {
     static var help: String {
         "Settings (also LIGHTBOX_<NAME> in the environment, or a key of the config file):\n"
             + ServiceConfig.catalog.helpText
+            + "\n\nEngine settings:\n" + EngineSettings.catalog.helpText
             + "\n\nThe scene generator, for background prompts (see `lightbox process --help`):\n"
             + GeneratorSettings.catalog.helpText
+    }
+}
+
+struct MigrateCommand: AsyncCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Bring the queue's schema up to date (every process also does this at start).")
+
+    @OptionGroup var stores: StoreArguments
+
+    func execute() async throws {
+        let store = try await stores.openStore()
+        if let postgres = store as? PostgresJobStore {
+            let applied = try await postgres.migrate()
+            print(applied.isEmpty ? "schema up to date" : "applied \(applied.map { "v\($0)" }.joined(separator: ", "))")
+            postgres.close()
+        } else {
+            print("schema up to date")
+        }
     }
 }
 
@@ -91,15 +143,14 @@ struct KeysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "create", abstract: "Create an account with credits and print its new API key (shown once).")
 
-        @Option(help: "The service's data folder")
-        var data: String
+        @OptionGroup var stores: StoreArguments
 
         @Option(help: "Credits to start with: one per image")
         var credits: Int
 
         func execute() async throws {
             guard credits >= 0 else { throw ValidationError("--credits must be 0 or more") }
-            let store = try DeadLettersCommand.store(data)
+            let store = try await stores.openStore()
             let issued = APIKeys.issue()
             try await store.createAccount(id: issued.account, keyHash: issued.hash, credits: credits)
             print(issued.key)
@@ -114,11 +165,11 @@ struct DeadLettersCommand: ParsableCommand {
 
     struct List: AsyncCommand {
         static let configuration = CommandConfiguration(abstract: "One line per dead job: id, account, attempts, last error.")
-        @Option(help: "The service's data folder") var data: String
+        @OptionGroup var stores: StoreArguments
         @Option(help: "At most this many, newest first") var limit = 100
 
         func execute() async throws {
-            for job in try await DeadLettersCommand.store(data).jobs(in: .dead, limit: limit) {
+            for job in try await stores.openStore().jobs(in: .dead, limit: limit) {
                 print("\(job.id)\t\(job.account)\t\(job.attempts)\t\(job.error?.code ?? "-")\t\(job.error?.message ?? "")")
             }
         }
@@ -126,11 +177,11 @@ struct DeadLettersCommand: ParsableCommand {
 
     struct Retry: AsyncCommand {
         static let configuration = CommandConfiguration(abstract: "Queue a dead job again with fresh attempts.")
-        @Option(help: "The service's data folder") var data: String
+        @OptionGroup var stores: StoreArguments
         @Argument(help: "The generation id") var id: String
 
         func execute() async throws {
-            guard try await DeadLettersCommand.store(data).retryDead(id: id, now: Date()) else {
+            guard try await stores.openStore().retryDead(id: id, now: Date()) else {
                 throw LightboxError(.notFound, "\(id) is not a dead job")
             }
             print("queued \(id)")
@@ -139,14 +190,10 @@ struct DeadLettersCommand: ParsableCommand {
 
     struct Purge: AsyncCommand {
         static let configuration = CommandConfiguration(abstract: "Delete every dead job.")
-        @Option(help: "The service's data folder") var data: String
+        @OptionGroup var stores: StoreArguments
 
         func execute() async throws {
-            print("purged \(try await DeadLettersCommand.store(data).purgeDead()) dead job(s)")
+            print("purged \(try await stores.openStore().purgeDead()) dead job(s)")
         }
-    }
-
-    static func store(_ data: String) throws -> SQLiteJobStore {
-        try SQLiteJobStore(path: ServiceConfig(dataFolder: URL(fileURLWithPath: data)).database)
     }
 }

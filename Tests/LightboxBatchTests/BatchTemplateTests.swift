@@ -10,7 +10,7 @@ import Testing
         try Fixtures.data("lipstick-small.jpg").write(to: folder.appendingPathComponent("logo.jpg"))
         let file = folder.appendingPathComponent("brand.yaml")
         try text.write(to: file, atomically: true, encoding: .utf8)
-        return try BatchTemplate(file: file, base: base, options: ProcessOptions.resolve(base))
+        return try BatchTemplate(file: file, options: ProcessOptions.resolve(base))
     }
 
     let brand = """
@@ -98,7 +98,7 @@ import Testing
         try Fixtures.data("lipstick-small.jpg").write(to: folder.appendingPathComponent("outlet-badge.png"))
         let file = folder.appendingPathComponent("brand.yaml")
         try ("# brand.yaml" + body[..<end.lowerBound]).write(to: file, atomically: true, encoding: .utf8)
-        let specs = try BatchTemplate(file: file, base: [], options: ProcessOptions())
+        let specs = try BatchTemplate(file: file, options: ProcessOptions())
         #expect(specs.stores == ["default", "de", "outlet"])
         let outletShoes = try specs.variant(store: "outlet", categories: ["Men/Shoes"]).options
         #expect(outletShoes.background == .solid(RGBColour(hex: "#f2f2f2")!) && outletShoes.shadow == .natural)

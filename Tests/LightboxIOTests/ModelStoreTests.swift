@@ -40,10 +40,9 @@ import Testing
         let folder = try Fixtures.scratchFolder()
         let path = folder.appendingPathComponent("my-salient.onnx")
         try FileManager.default.copyItem(at: Fixtures.models.appendingPathComponent("u2netp.onnx"), to: path)
-        var options = ProcessOptions()
-        options.model = path.path
-        options = try ProcessOptions.resolve([("model-input-size", "320x320"), ("model-mean", "0.5,0.5,0.5"),
-                                              ("model-std", "0.25,0.25,0.25"), ("model-output", "none")], over: options)
+        let options = try EngineSettings.resolve(flags: [("model", path.path), ("model-input-size", "320x320"),
+                                                         ("model-mean", "0.5,0.5,0.5"), ("model-std", "0.25,0.25,0.25"),
+                                                         ("model-output", "none")], environment: [:])
         let segmenter = try ModelStore(directory: folder).segmenter(for: options)
         #expect(segmenter.model.name == "my-salient")
         #expect(segmenter.model.mean == [0.5, 0.5, 0.5] && segmenter.model.outputNormalization == SegmentationModel.OutputNormalization.none)
@@ -56,7 +55,7 @@ import Testing
         #expect(throws: LightboxError.self) { try ModelStore(directory: Fixtures.models).load("u3net") }
         let broken = try Fixtures.scratchFolder().appendingPathComponent("broken.onnx")
         try Data("not protobuf".utf8).write(to: broken)
-        var options = ProcessOptions()
+        var options = EngineSettings()
         options.model = broken.path
         do {
             _ = try ModelStore(directory: Fixtures.models).segmenter(for: options)
@@ -72,8 +71,8 @@ import Testing
         let folder = try Fixtures.scratchFolder()
         let path = folder.appendingPathComponent("hand-made.onnx")
         try onnx.write(to: path)
-        var options = try ProcessOptions.resolve([("model", path.path), ("model-input-size", "15x15"),
-                                                  ("backend", backend.rawValue)])
+        var options = try EngineSettings.resolve(flags: [("model", path.path), ("model-input-size", "15x15"),
+                                                         ("backend", backend.rawValue)], environment: [:])
         options.modelOutput = SegmentationModel.OutputNormalization.none
         var log: [String] = []
         let segmenter = try ModelStore(directory: folder).segmenter(for: options) { log.append($0) }

@@ -25,13 +25,15 @@ import Testing
     }
 
     @Test func aSignedLinkExpires() throws {
-        let links = OutputLinks(secret: Data(repeating: 7, count: 32), lifetime: 60)
-        let issued = Date(timeIntervalSince1970: 1_795_000_000)
-        let query = Dictionary(uniqueKeysWithValues: try #require(URLComponents(string: links.link("a.png", now: issued)))
+        let time = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
+        let links = OutputLinks(secret: Data(repeating: 7, count: 32), mode: .signed(lifetime: 60), clock: time.clock)
+        let query = Dictionary(uniqueKeysWithValues: try #require(URLComponents(string: links.link("a.png")))
             .queryItems!.map { ($0.name, $0.value ?? "") })
-        try links.check("a.png", query: query, now: issued + 59)
-        #expect(throws: LightboxError.self) { try links.check("a.png", query: query, now: issued + 61) }
-        #expect(throws: LightboxError.self) { try links.check("b.png", query: query, now: issued) }
-        try OutputLinks(secret: Data(), lifetime: nil).check("a.png", query: [:])
+        time.advance(by: 59)
+        try links.check("a.png", query: query)
+        #expect(throws: LightboxError.self) { try links.check("b.png", query: query) }
+        time.advance(by: 2)
+        #expect(throws: LightboxError.self) { try links.check("a.png", query: query) }
+        try OutputLinks(secret: Data(), mode: .api).check("a.png", query: [:])
     }
 }

@@ -18,13 +18,13 @@ final class ServiceHarness: Sendable {
     static func start(workers: Int = 1, configure: (inout ServiceConfig) -> Void = { _ in }) async throws -> ServiceHarness {
         var config = ServiceConfig(dataFolder: try Fixtures.scratchFolder("service"))
         config.workers = workers
-        config.pollInterval = .milliseconds(50)
+        config.port = 0
         configure(&config)
-        let host = try ServiceHost(config: config, services: TestEngine.services)
+        let host = try await ServiceHost.open(config: config, services: TestEngine.services)
         let (ports, sink) = AsyncStream<Int>.makeStream()
         var quiet = Logger(label: "test-service")
         quiet.logLevel = .critical
-        let task = Task { try await host.run(port: 0, logger: quiet) { sink.yield($0) } }
+        let task = Task { try await host.run(logger: quiet) { sink.yield($0) } }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         return ServiceHarness(host: host, port: port, task: task)

@@ -77,7 +77,7 @@ final class StoreSite: Sendable {
         while site.calls.count < 2 && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         let calls = site.calls
         #expect(calls.count == 2)
-        let secret = try #require(Data(hex: String(contentsOf: service.host.config.dataFolder
+        let secret = try #require(Data(hex: String(contentsOf: service.host.config.dataFolder!
             .appendingPathComponent("webhook-secret"), encoding: .utf8)))
         for call in calls {
             #expect(call.event == "generation.completed")

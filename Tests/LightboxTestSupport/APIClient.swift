@@ -42,6 +42,13 @@ public struct APIClient: Sendable {
     /// `POST /v1/image/product-photo` with the image as a file part and the fields as text parts.
     public func submit(_ image: Data?, fields: [(String, String)] = [], key: String?,
                 headers: [String: String] = [:]) async throws -> Reply {
+        let (body, contentType) = Self.multipart(image: image, fields: fields)
+        return try await send(.POST, "/v1/image/product-photo", key: key, headers: headers, body: body,
+                              contentType: contentType)
+    }
+
+    /// A multipart/form-data body: the image as a file part named `image`, the fields as text parts.
+    public static func multipart(image: Data?, fields: [(String, String)]) -> (body: Data, contentType: String) {
         let boundary = "lightbox-test-\(UUID().uuidString)"
         var body = Data()
         func part(_ disposition: String, _ content: Data, type: String? = nil) {
@@ -52,8 +59,7 @@ public struct APIClient: Sendable {
         if let image { part("name=\"image\"; filename=\"photo.jpg\"", image, type: "image/jpeg") }
         for (name, value) in fields { part("name=\"\(name)\"", Data(value.utf8)) }
         body += Data("--\(boundary)--\r\n".utf8)
-        return try await send(.POST, "/v1/image/product-photo", key: key, headers: headers, body: body,
-                              contentType: "multipart/form-data; boundary=\(boundary)")
+        return (body, "multipart/form-data; boundary=\(boundary)")
     }
 
     /// Polls a generation until it leaves queued and processing.

@@ -32,7 +32,7 @@ public enum Fixtures {
 public enum TestEngine {
     public static let services: PipelineServices = {
         do {
-            let segmenter = try ModelStore(directory: Fixtures.models).segmenter(for: ProcessOptions())
+            let segmenter = try ModelStore(directory: Fixtures.models).segmenter(for: EngineSettings())
             return PipelineServices(segmenter: segmenter)
         } catch {
             fatalError("The model is not installed: run scripts/setup.sh (\(error))")

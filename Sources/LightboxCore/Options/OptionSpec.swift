@@ -11,15 +11,19 @@ public struct OptionSpec<Value: Sendable>: Sendable {
     public var isSwitch = false
     let convert: @Sendable (String) -> Value?
     let describe: @Sendable (Value) -> String
+    /// A value as fingerprints spell it: `describe`, unless two values read alike there.
+    let canonical: @Sendable (Value) -> String
 
     public init(name: String, expected: String, default defaultValue: Value, help: String,
                 describe: @escaping @Sendable (Value) -> String,
+                canonical: (@Sendable (Value) -> String)? = nil,
                 convert: @escaping @Sendable (String) -> Value?) {
         self.name = name
         self.expected = expected
         self.defaultValue = defaultValue
         self.help = help
         self.describe = describe
+        self.canonical = canonical ?? describe
         self.convert = convert
     }
 
@@ -122,6 +126,7 @@ public struct OptionBinding<Target>: Sendable {
     public let scope: OptionScope
     public let isSwitch: Bool
     let apply: @Sendable (inout Target, String) throws -> Void
+    let read: @Sendable (Target) -> String
 
     public init<Value>(_ spec: OptionSpec<Value>, scope: OptionScope = .image,
                        _ field: WritableKeyPath<Target, Value> & Sendable) {
@@ -132,7 +137,11 @@ public struct OptionBinding<Target>: Sendable {
         self.scope = scope
         isSwitch = spec.isSwitch
         apply = { target, raw in target[keyPath: field] = try spec.parse(raw) }
+        read = { target in spec.canonical(target[keyPath: field]) }
     }
+
+    /// The field's current value in `target`, spelled canonically.
+    public func canonicalValue(of target: Target) -> String { read(target) }
 
     public func apply(_ raw: String, to target: inout Target) throws {
         try apply(&target, raw)

@@ -1,16 +1,12 @@
+import Crypto
 import Foundation
 
 /// Everything one image's processing can be told, with every default taken from
-/// its declaration in `ProcessOptions.Spec`.
+/// its declaration in `ProcessOptions.Spec`. What a process sets once (the model, its
+/// backend, decode limits, workers) is in `EngineSettings`.
 public struct ProcessOptions: Sendable {
+    /// The engine's decode limits, copied in by the adapter (`EngineSettings.limits`).
     public var limits = DecodeLimits()
-    public var model = Spec.model.defaultValue
-    public var modelInputSize = Spec.modelInputSize.defaultValue
-    public var modelMean = Spec.modelMean.defaultValue
-    public var modelStd = Spec.modelStd.defaultValue
-    public var modelOutput = Spec.modelOutput.defaultValue
-    public var threads = Spec.threads.defaultValue
-    public var backend = Spec.backend.defaultValue
     public var matte = MatteOptions()
     public var qa = QAThresholds()
     public var canvas = Spec.size.defaultValue
@@ -67,8 +63,8 @@ public struct ProcessOptions: Sendable {
 }
 
 public struct DecodeLimits: Sendable {
-    public var maxInputBytes = ProcessOptions.Spec.maxInputMB.defaultValue * 1_000_000
-    public var maxPixels = ProcessOptions.Spec.maxMegapixels.defaultValue * 1_000_000
+    public var maxInputBytes = EngineSettings.Spec.maxInputMB.defaultValue * 1_000_000
+    public var maxPixels = EngineSettings.Spec.maxMegapixels.defaultValue * 1_000_000
     public init() {}
 }
 
@@ -113,27 +109,6 @@ public struct EncodeQuality: Sendable {
 extension ProcessOptions {
     /// The declarations. Names are what users type: `--margin 8`, `margin=8`.
     public enum Spec {
-        public static let maxInputMB = OptionSpec.integer("max-input-mb", 1...2000, default: 50,
-            help: "Refuse inputs larger than this many megabytes")
-        public static let maxMegapixels = OptionSpec.integer("max-megapixels", 1...1000, default: 50,
-            help: "Refuse images with more pixels than this, read from the header before decoding")
-        public static let model = OptionSpec<String>(name: "model", expected: "a model name or a path to an .onnx file",
-            default: "u2netp", help: "Segmentation model", describe: { $0 }) { $0.isEmpty ? nil : $0 }
-        public static let modelInputSize = OptionSpec<PixelSize?>(name: "model-input-size",
-            expected: "WIDTHxHEIGHT between 32x32 and 2048x2048", default: nil,
-            help: "Input size of a model given by path", describe: { $0?.description ?? "the model's own" }) {
-            PixelSize(parsing: $0, in: 32...2048)
-        }
-        public static let modelMean = OptionSpec<[Double]?>.triple("model-mean",
-            help: "Per-channel mean subtracted from 0...1 inputs, for a model given by path")
-        public static let modelStd = OptionSpec<[Double]?>.triple("model-std",
-            help: "Per-channel standard deviation inputs are divided by, for a model given by path")
-        public static let modelOutput = OptionSpec<SegmentationModel.OutputNormalization?>.optionalChoice(
-            "model-output", unset: "the model's own", help: "How a model's raw output becomes a 0...1 mask")
-        public static let threads = OptionSpec.integer("threads", 1...64, default: 1,
-            help: "Inference threads per worker: one per worker is fastest when every core has a worker")
-        public static let backend = OptionSpec.choice("backend", default: BackendPreference.auto,
-            help: "Inference engine: xnnpack when it can map the model (auto), or force one")
         public static let clutter = OptionSpec.number("clutter-threshold", 0...1, default: 0.3,
             help: "Drop separate blobs smaller than this fraction of the largest one")
         public static let decontaminate = OptionSpec.flag("decontaminate", default: true,
@@ -158,7 +133,8 @@ extension ProcessOptions {
             help: "Where the product sits on the canvas")
         public static let background = OptionSpec<BackgroundSpec>(name: "background",
             expected: "#RRGGBB, transparent, linear-gradient([ANGLEdeg,] #RRGGBB, #RRGGBB), radial-gradient(#RRGGBB, #RRGGBB), a preset name, custom, or a prompt",
-            default: .solid(.white), help: "Canvas background", describe: { $0.description }) {
+            default: .solid(.white), help: "Canvas background", describe: { $0.description },
+            canonical: { $0.canonicalText }) {
             BackgroundSpec(parsing: $0)
         }
         public static let backgroundPrompt = OptionSpec<String?>.text("background-prompt", maxLength: BackgroundSpec.maxPromptLength,
@@ -227,21 +203,29 @@ extension ProcessOptions {
         OptionBinding(Spec.qaMinCoverage, \.qa.minCoverage),
         OptionBinding(Spec.qaMaxCoverage, \.qa.maxCoverage),
         OptionBinding(Spec.qaMaxUncertainty, \.qa.maxUncertainty),
-        OptionBinding(Spec.maxInputMB, scope: .process, \.limits.maxInputMegabytes),
-        OptionBinding(Spec.maxMegapixels, scope: .process, \.limits.maxMegapixels),
-        OptionBinding(Spec.model, scope: .process, \.model),
-        OptionBinding(Spec.modelInputSize, scope: .process, \.modelInputSize),
-        OptionBinding(Spec.modelMean, scope: .process, \.modelMean),
-        OptionBinding(Spec.modelStd, scope: .process, \.modelStd),
-        OptionBinding(Spec.modelOutput, scope: .process, \.modelOutput),
-        OptionBinding(Spec.threads, scope: .process, \.threads),
-        OptionBinding(Spec.backend, scope: .process, \.backend),
     ])
 
     /// Validates raw name/value pairs into options: the one entry point for every adapter.
-    public static func resolve(_ values: [(name: String, value: String)], over base: ProcessOptions = ProcessOptions(),
-                               allowing scopes: Set<OptionScope> = [.image, .process]) throws -> ProcessOptions {
-        try catalog.resolve(values, over: base, allowing: scopes).validated()
+    public static func resolve(_ values: [(name: String, value: String)], over base: ProcessOptions = ProcessOptions())
+        throws -> ProcessOptions {
+        try catalog.resolve(values, over: base).validated()
+    }
+
+    /// What these options render, canonically: every declared option's resolved value in
+    /// declaration order (not the order or spelling it was given in), and the watermark
+    /// image's digest. The same text is the same picture from the same input and engine.
+    public var canonicalText: String {
+        var lines = Self.catalog.bindings.map { "\($0.name)=\($0.canonicalValue(of: self))" }
+        if let image = watermark.image { lines.append("watermark-image=" + SHA256.hash(data: image).hex) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The one fingerprint of a render, for deduplication by the service and by batches:
+    /// 32 hex digits of SHA-256 over the input's name (its content digest), these options'
+    /// canonical text, and whatever else decides the result (`extra`: the engine, a webhook).
+    public func fingerprint(input: String? = nil, extra: [String] = []) -> String {
+        let text = ([input ?? "", canonicalText] + extra).joined(separator: "\n--\n")
+        return SHA256.hash(data: Data(text.utf8)).prefix(16).hex
     }
 }
 

@@ -84,7 +84,7 @@ public enum ModelRegistry {
 
 extension SegmentationModel {
     /// This model with what the options declare about it.
-    public func declared(by options: ProcessOptions) -> SegmentationModel {
+    public func declared(by options: EngineSettings) -> SegmentationModel {
         var model = self
         if let size = options.modelInputSize { model.inputSize = size }
         if let mean = options.modelMean { model.mean = mean }

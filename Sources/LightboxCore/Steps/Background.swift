@@ -96,6 +96,13 @@ public enum BackgroundSpec: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// `description`, except that a prompt is marked as one: the words "marble" given as a
+    /// prompt are not the marble preset.
+    public var canonicalText: String {
+        if case .prompt(let words) = self { return "prompt:" + words }
+        return description
+    }
+
     public static let maxPromptLength = 1000
 }
 

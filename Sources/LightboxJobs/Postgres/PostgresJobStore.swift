@@ -13,6 +13,7 @@ import PostgresNIO
 public final class PostgresJobStore: JobStore {
     static let channel = "lightbox_jobs"
     public let url: PostgresURL
+    public var description: String { url.description }
     public let workSignal = WorkSignal(safetyPoll: 2)
     let client: PostgresClient
     let logger: Logger
@@ -237,6 +238,16 @@ public final class PostgresJobStore: JobStore {
                 let (attempt, at, status, error) = try row.decode((Int, Double, Int?, String?).self)
                 return WebhookDelivery(attempt: attempt, at: Date(timeIntervalSince1970: at), statusCode: status, error: error)
             }
+    }
+
+    public func sharedSecret(named name: String, proposed: Data) async throws -> Data {
+        try await transaction { connection in
+            try await connection.query("""
+                INSERT INTO service_secrets (name, value) VALUES (\(name), \(proposed)) ON CONFLICT (name) DO NOTHING
+                """, logger: logger)
+            return try await Self.rows(connection, logger, "SELECT value FROM service_secrets WHERE name = \(name)")
+                .first?.decode(Data.self) ?? proposed
+        }
     }
 
     // MARK: Wake-ups

@@ -39,6 +39,7 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id)",
         ]),
+        (2, ["CREATE TABLE service_secrets (name TEXT PRIMARY KEY, value BYTEA NOT NULL)"]),
     ]
 
     /// Applies the steps this database lacks; returns the versions it applied.

@@ -30,14 +30,12 @@ import Testing
 
     @Test func valuesAreParsedIntoTypes() throws {
         let options = try ProcessOptions.resolve([("size", "1200x800"), ("margin", "8.5"), ("shadow", "Floating"),
-                                                  ("format", "avif,png"), ("decontaminate", "false"),
-                                                  ("max-megapixels", "20")])
+                                                  ("format", "avif,png"), ("decontaminate", "false")])
         #expect(options.canvas == PixelSize(width: 1200, height: 800))
         #expect(options.marginPercent == 8.5)
         #expect(options.shadow == .floating)
         #expect(options.formats == [.avif, .png])
         #expect(options.matte.decontaminate == false)
-        #expect(options.limits.maxPixels == 20_000_000)
     }
 
     @Test func errorsNameTheOptionTheRangeAndTheValue() {
@@ -51,10 +49,9 @@ import Testing
     }
 
     @Test func optionalChoicesRefuseUnknownNamesInsteadOfFallingBackToUnset() throws {
-        #expect(message([("model-output", "logits")])
-            == "Expected one of min-max, sigmoid, none for model-output but received 'logits'")
+        #expect(message([("shadow", "long")]) == "Expected one of none, soft, hard, natural, floating for shadow but received 'long'")
         #expect(try ProcessOptions.resolve([]).shadow == nil)
-        #expect(try ProcessOptions.resolve([("model-output", "Sigmoid")]).modelOutput == .sigmoid)
+        #expect(try ProcessOptions.resolve([("shadow", "Hard")]).shadow == .hard)
     }
 
     @Test func combinationsAreChecked() {
@@ -63,10 +60,9 @@ import Testing
         #expect(message([("qa-min-coverage", "0.5"), ("qa-max-coverage", "0.4")]) != nil)
     }
 
-    @Test func processOptionsCanBeFencedOff() {
-        #expect(throws: LightboxError.self) {
-            try ProcessOptions.resolve([(name: "threads", value: "2")], allowing: [.image])
-        }
+    @Test func engineSettingsAreNotPerImageOptions() {
+        #expect(message([("threads", "2")]) == "Unknown option 'threads'")
+        #expect(message([("model", "u2netp")]) == "Unknown option 'model'")
     }
 
     @Test func helpListsEveryOptionWithItsDefault() {

@@ -1,0 +1,57 @@
+import Foundation
+import LightboxCore
+
+/// Read, run the pipeline, write the outputs: the one path that `FileProcessor`, the
+/// service's `JobRunner` and `BatchWorker` take. Where the bytes come from and where the
+/// files go is the adapter's: a file, a blob, a folder per SKU.
+public struct Renderer: Sendable {
+    public let pipeline: Pipeline
+    public let services: PipelineServices
+
+    public init(pipeline: Pipeline = .standard, services: PipelineServices) {
+        self.pipeline = pipeline
+        self.services = services
+    }
+
+    /// An output and where `write` put it.
+    public struct Written: Sendable {
+        public let image: EncodedImage
+        public let location: String
+    }
+
+    public struct Rendering: Sendable {
+        /// Nil when the input could not be read.
+        public var outcome: PipelineOutcome?
+        public var written: [Written]
+        public var error: LightboxError?
+    }
+
+    /// Outputs are written only when the whole image succeeded.
+    public func render(read: () throws -> Data, options: ProcessOptions,
+                       write: (EncodedImage) throws -> String) -> Rendering {
+        let bytes: Data
+        do {
+            bytes = try read()
+        } catch {
+            return Rendering(outcome: nil, written: [], error: Self.failure(error, as: .inputUnreadable))
+        }
+        let outcome = pipeline.run(bytes, options: options, services: services)
+        var rendering = Rendering(outcome: outcome, written: [], error: outcome.error)
+        guard outcome.error == nil else { return rendering }
+        do {
+            rendering.written = try Self.write(outcome.outputs, through: write)
+        } catch {
+            rendering.error = Self.failure(error, as: .outputFailed)
+        }
+        return rendering
+    }
+
+    public static func write(_ outputs: [EncodedImage], through write: (EncodedImage) throws -> String) throws -> [Written] {
+        try outputs.map { Written(image: $0, location: try write($0)) }
+    }
+
+    /// `error` as it is, or as `code` when it is not one of ours.
+    public static func failure(_ error: any Error, as code: LightboxError.Code) -> LightboxError {
+        error as? LightboxError ?? LightboxError(code, "\(error)")
+    }
+}
