@@ -123,7 +123,9 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         // Runs the built `lightbox` binary as a user would.
-        .testTarget(name: "LightboxCLITests", dependencies: ["lightbox", "LightboxTestSupport", "LightboxBatch"]),
+        .testTarget(name: "LightboxCLITests", dependencies: [
+            "lightbox", "LightboxTestSupport", "LightboxBatch", "LightboxJobs", "LightboxIO",
+        ]),
     ],
     cxxLanguageStandard: .cxx17
 )

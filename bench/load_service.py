@@ -2,12 +2,16 @@
 """Load test for `lightbox serve`: N concurrent clients on loopback each post a photo and poll
 its generation until it ends.
 
-Starts its own server (release build) on a fresh data folder with one API key, so nothing else
+Starts its own server (release build) with one API key on a fresh data folder, or on the queue
+and blob store given by --database and --blobs (give a fresh, empty database), so nothing else
 is touched. Each client posts a distinct request (its own seed), so no two are deduplicated.
 Prints enqueue latency p50/p99, jobs/hour (completed jobs over the time from the first post to
 the last completion), and how many jobs were lost (not completed) or failed.
 
     python3 bench/load_service.py --clients 200 --image examples/kitchen-mug.jpg
+    python3 bench/load_service.py --database postgres://postgres@127.0.0.1:5432/load --blobs /tmp/blobs
+
+`bench/scale_out.sh` runs it on SQLite and on a throwaway PostgreSQL + S3 (moto) in one go.
 """
 import argparse
 import json
@@ -81,14 +85,21 @@ def main():
     parser.add_argument("--size", default="1500x1500")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "lightbox"))
+    parser.add_argument("--database", help="the queue: a SQLite path or postgres:// URL (default: in a fresh folder)")
+    parser.add_argument("--blobs", help="inputs and outputs: a folder or s3:// URL (default: the fresh folder)")
     args = parser.parse_args()
 
     data = tempfile.mkdtemp(prefix="lightbox-load-")
+    places = ["--data", data]
+    if args.database:
+        places += ["--database", args.database]
+    if args.blobs:
+        places += ["--blobs", args.blobs]
     try:
-        key = subprocess.run([args.binary, "keys", "create", "--data", data, "--credits", str(args.clients)],
+        key = subprocess.run([args.binary, "keys", "create", *places, "--credits", str(args.clients)],
                              check=True, capture_output=True, text=True).stdout.strip()
         server = subprocess.Popen(
-            [args.binary, "serve", "--data", data, "--port", "0", "--workers", str(args.workers),
+            [args.binary, "serve", *places, "--port", "0", "--workers", str(args.workers),
              "--rate-per-minute", "1000000", "--rate-burst", "100000"],
             stderr=subprocess.PIPE, text=True)
         port = None
@@ -120,6 +131,8 @@ def main():
         span = max((r["ended"] for r in completed), default=first_post) - first_post
         p99 = enqueue[min(len(enqueue) - 1, int(round(0.99 * (len(enqueue) - 1))))]
         print(json.dumps({
+            "database": "postgresql" if (args.database or "").startswith("postgres") else "sqlite",
+            "blobs": "s3" if (args.blobs or "").startswith("s3://") else "folder",
             "clients": args.clients, "workers": args.workers, "size": args.size,
             "enqueue_p50_ms": round(statistics.median(enqueue), 1), "enqueue_p99_ms": round(p99, 1),
             "completed": len(completed), "failed": len(failed), "lost": len(lost),

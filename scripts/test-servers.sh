@@ -18,12 +18,16 @@ mkdir -p "$PG_DATA"
 [ "$(id -u)" -eq 0 ] && chown postgres "$PG_DATA"
 as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust --no-sync >/dev/null
 PG_OPTIONS="-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c fsync=off -c max_connections=300"
-as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -o "$PG_OPTIONS" -l "$PG_DATA/server.log" -w start >/dev/null
+# The server inherits pg_ctl's descriptors: keep them off the caller's pipes, or a reader
+# waiting for end-of-file waits for the server to exit.
+as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -o "$PG_OPTIONS" -l "$PG_DATA/server.log" -w start \
+    </dev/null >/dev/null 2>>"$LIGHTBOX_TEST_SCRATCH/pg_ctl.log"
 # The chaos test restarts the server mid-run through this script.
 cat > "$LIGHTBOX_TEST_SCRATCH/restart-postgres" <<SCRIPT
 #!/usr/bin/env bash
 $(declare -f as_postgres)
-as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -o "$PG_OPTIONS" -l "$PG_DATA/server.log" -m fast -w restart >/dev/null
+as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -o "$PG_OPTIONS" -l "$PG_DATA/server.log" -m fast -w restart \
+    </dev/null >/dev/null 2>>"$LIGHTBOX_TEST_SCRATCH/pg_ctl.log" || { cat "$LIGHTBOX_TEST_SCRATCH/pg_ctl.log" >&2; exit 1; }
 SCRIPT
 chmod +x "$LIGHTBOX_TEST_SCRATCH/restart-postgres"
 

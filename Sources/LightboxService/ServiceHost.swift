@@ -37,11 +37,12 @@ public final class ServiceHost: Sendable {
                                  links: links)
     }
 
-    /// Opens the stores `config` names (`--database`, `--blobs`, else under `--data`).
-    public static func open(config: ServiceConfig, services: PipelineServices) async throws -> ServiceHost {
+    /// Opens the stores `config` names (`--database`, `--blobs`, else under `--data`), then
+    /// loads the engine: a wrong URL fails at once, before the model is read.
+    public static func open(config: ServiceConfig, services: () throws -> PipelineServices) async throws -> ServiceHost {
         let store = try await JobStores.open(config.database)
         let blobs = try await BlobStores.open(config.blobs)
-        return try await ServiceHost(config: config, store: store, blobs: blobs, services: services)
+        return try await ServiceHost(config: config, store: store, blobs: blobs, services: try services())
     }
 
     /// Serves until cancelled or sent SIGTERM/SIGINT, then stops taking work, lets the jobs in

@@ -25,7 +25,7 @@ struct ServeCommand: AsyncCommand {
 
     func execute() async throws {
         let (config, generator) = try arguments.resolve()
-        let service = try await ServiceHost.open(config: config, services: try Engine.services(config, generator))
+        let service = try await ServiceHost.open(config: config) { try Engine.services(config, generator) }
         let (address, workers, role) = (config.host, config.workers, config.role)
         let places = "queue \(service.store), blobs \(service.blobs)"
         if role == .worker { Engine.log("\(workers) worker(s); \(places)") }
@@ -49,7 +49,7 @@ struct WorkerCommand: AsyncCommand {
         var (config, generator) = try arguments.resolve()
         config.role = .worker
         guard config.workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        let service = try await ServiceHost.open(config: config, services: try Engine.services(config, generator))
+        let service = try await ServiceHost.open(config: config) { try Engine.services(config, generator) }
         Engine.log("\(config.workers) worker(s); queue \(service.store), blobs \(service.blobs)")
         try await service.runWorkers()
     }
@@ -124,12 +124,14 @@ struct MigrateCommand: AsyncCommand {
     @OptionGroup var stores: StoreArguments
 
     func execute() async throws {
-        let store = try await stores.openStore()
-        if let postgres = store as? PostgresJobStore {
-            let applied = try await postgres.migrate()
+        let location = try stores.databaseLocation()
+        if let url = try? PostgresURL(location) {
+            let store = try await PostgresJobStore.open(url, migrating: false)
+            let applied = try await store.migrate()
             print(applied.isEmpty ? "schema up to date" : "applied \(applied.map { "v\($0)" }.joined(separator: ", "))")
-            postgres.close()
+            store.close()
         } else {
+            _ = try await JobStores.open(location)  // SQLite migrates as it opens
             print("schema up to date")
         }
     }

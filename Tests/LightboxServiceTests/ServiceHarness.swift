@@ -20,7 +20,7 @@ final class ServiceHarness: Sendable {
         config.workers = workers
         config.port = 0
         configure(&config)
-        let host = try await ServiceHost.open(config: config, services: TestEngine.services)
+        let host = try await ServiceHost.open(config: config) { TestEngine.services }
         let (ports, sink) = AsyncStream<Int>.makeStream()
         var quiet = Logger(label: "test-service")
         quiet.logLevel = .critical

@@ -57,6 +57,7 @@ public final class RunningLightbox: @unchecked Sendable {
 
     public var standardError: String { lock.withLock { errorText } }
     public var isRunning: Bool { process.isRunning }
+    public var processIdentifier: Int32 { process.processIdentifier }
 
     /// The port from the "serving on http://HOST:PORT" line, once it is printed.
     public func servingPort(within seconds: Double = 60) async throws -> Int {

@@ -28,6 +28,23 @@ public enum TestPostgres {
         return components.string!
     }
 
+    /// Restarts the server (`pg_ctl restart -m fast`): every open connection is dropped. Spawned
+    /// and reaped here rather than through Foundation's Process, whose wait never saw this
+    /// script exit (its child, the new server, outlives it).
+    public static func restart() throws {
+        guard let script = ProcessInfo.processInfo.environment["LIGHTBOX_TEST_POSTGRES_RESTART"] else {
+            fatalError("LIGHTBOX_TEST_POSTGRES_RESTART is not set: run the tests with scripts/test.sh")
+        }
+        var pid: pid_t = 0
+        let arguments: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup(script), nil]
+        defer { arguments.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, arguments, environ)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        guard status == 0 else { throw POSIXError(.EIO, userInfo: [NSLocalizedDescriptionKey: "pg_ctl restart failed"]) }
+    }
+
     /// Runs one statement on the server's maintenance database.
     public static func execute(_ sql: String) async throws {
         let (host, port) = address

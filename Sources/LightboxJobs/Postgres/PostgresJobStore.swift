@@ -29,16 +29,16 @@ public final class PostgresJobStore: JobStore {
     }
 
     /// Connects, checks that the server answers and accepts the credentials (a clear error
-    /// otherwise), and brings the schema up to date.
-    public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "lightbox.postgres")) async throws
-        -> PostgresJobStore {
+    /// otherwise), and brings the schema up to date unless told not to (`lightbox migrate`).
+    public static func open(_ url: PostgresURL, migrating: Bool = true,
+                            logger: Logger = Logger(label: "lightbox.postgres")) async throws -> PostgresJobStore {
         var silenced = logger
         silenced.logLevel = .critical
         let quiet = silenced
         let store = PostgresJobStore(url: url, logger: quiet)
         do {
             try await PostgresProbe.check(url, logger: quiet)
-            try await store.retrying { try await PostgresMigrations.migrate(store.client, logger: quiet) }
+            if migrating { try await store.retrying { try await PostgresMigrations.migrate(store.client, logger: quiet) } }
         } catch {
             store.close()
             throw error
