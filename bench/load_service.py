@@ -90,13 +90,10 @@ def main():
     args = parser.parse_args()
 
     data = tempfile.mkdtemp(prefix="lightbox-load-")
-    places = ["--data", data]
-    if args.database:
-        places += ["--database", args.database]
-    if args.blobs:
-        places += ["--blobs", args.blobs]
+    queue = ["--data", data] + (["--database", args.database] if args.database else [])
+    places = queue + (["--blobs", args.blobs] if args.blobs else [])
     try:
-        key = subprocess.run([args.binary, "keys", "create", *places, "--credits", str(args.clients)],
+        key = subprocess.run([args.binary, "keys", "create", *queue, "--credits", str(args.clients)],
                              check=True, capture_output=True, text=True).stdout.strip()
         server = subprocess.Popen(
             [args.binary, "serve", *places, "--port", "0", "--workers", str(args.workers),

@@ -56,8 +56,9 @@ def tiny_photo(binary, folder):
     source = os.path.join(ROOT, "Tests", "Fixtures", "mug-wood.jpg")
     subprocess.run([binary, "process", source, "--out", folder, "--size", "64x64", "--format", "jpeg"],
                    check=True, capture_output=True)
-    made = next(name for name in os.listdir(folder) if name.endswith(".jpg"))
-    return open(os.path.join(folder, made), "rb").read()
+    made = next(os.path.join(path, name) for path, _, names in os.walk(folder) for name in names
+                if name.endswith(".jpg"))
+    return open(made, "rb").read()
 
 
 def run(args, count, photo):
@@ -136,7 +137,7 @@ def run(args, count, photo):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", required=True, help="a PostgreSQL URL whose user may create databases")
-    parser.add_argument("--jobs", type=int, default=300)
+    parser.add_argument("--jobs", type=int, default=60)
     parser.add_argument("--counts", default="1,2,4,8")
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "lightbox"))
     args = parser.parse_args()
