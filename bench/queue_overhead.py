@@ -28,7 +28,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from load_service import multipart, request  # noqa: E402
+from load_service import Connection, encode, multipart  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -81,18 +81,18 @@ def run(args, count, photo):
             processes.append(worker)
             wait_for_line(worker, r"worker\(s\)")
 
-        base = f"http://127.0.0.1:{port}"
         seeds = iter(range(1, args.jobs + 1))
         lock = threading.Lock()
 
         def post():
+            connection = Connection(port)
             while True:
                 with lock:
                     seed = next(seeds, None)
                 if seed is None:
                     return
                 body, content_type = multipart({"seed": str(seed), "size": "64x64", "output_format": "jpeg"}, photo)
-                status, reply = request("POST", f"{base}/v1/image/product-photo", key, body, content_type)
+                status, reply = connection.send(encode("POST", "/v1/image/product-photo", key, body, content_type))
                 if status != 202:
                     sys.exit(f"post failed: {status} {reply}")
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The scale-out figures for the README, in one invocation on a release build:
-#   1. bench/load_service.py (200 clients) on SQLite + a folder, then on PostgreSQL + S3 (moto);
+#   1. bench/load_service.py (200 clients, posts over 1 s and all at once) on SQLite + a folder,
+#      then on PostgreSQL + S3 (moto);
 #   2. bench/queue_overhead.py: 1, 2, 4 and 8 worker processes on PostgreSQL.
 # PostgreSQL and the S3 server are throwaway ones on loopback (scripts/test-servers.sh).
 set -euo pipefail
@@ -11,12 +12,17 @@ source scripts/test-servers.sh
 export AWS_ACCESS_KEY_ID=lightbox-bench AWS_SECRET_ACCESS_KEY=lightbox-bench-secret
 CLIENTS=${CLIENTS:-200}
 
+# Posts spread over 1 s (200 a second), then all at once; the first two also against a server
+# that does no work (the floor of this load generator on this machine).
 echo "== enqueue under load, SQLite + folder"
-python3 bench/load_service.py --clients "$CLIENTS"
+python3 bench/load_service.py --clients "$CLIENTS" --reference
+python3 bench/load_service.py --clients "$CLIENTS" --ramp 0 --reference
 echo "== enqueue under load, PostgreSQL + S3"
-psql "$LIGHTBOX_TEST_POSTGRES" -qc "CREATE DATABASE load_bench"
-python3 -c "import urllib.request; urllib.request.urlopen(urllib.request.Request('$LIGHTBOX_TEST_S3/load-bench', method='PUT'))"
-python3 bench/load_service.py --clients "$CLIENTS" --database "${LIGHTBOX_TEST_POSTGRES%/*}/load_bench" \
-    --blobs "s3://load-bench/lightbox?endpoint=$LIGHTBOX_TEST_S3"
+for ramp in 1 0; do
+    psql "$LIGHTBOX_TEST_POSTGRES" -qc "CREATE DATABASE load_bench_$ramp"
+    python3 -c "import urllib.request; urllib.request.urlopen(urllib.request.Request('$LIGHTBOX_TEST_S3/load-bench-$ramp', method='PUT'))"
+    python3 bench/load_service.py --clients "$CLIENTS" --ramp "$ramp" --database "${LIGHTBOX_TEST_POSTGRES%/*}/load_bench_$ramp" \
+        --blobs "s3://load-bench-$ramp/lightbox?endpoint=$LIGHTBOX_TEST_S3"
+done
 echo "== queue overhead by worker processes, PostgreSQL"
 python3 bench/queue_overhead.py --server "$LIGHTBOX_TEST_POSTGRES" "$@"

@@ -1,6 +1,5 @@
 import Foundation
 import LightboxCore
-import MultipartKit
 import NIOCore
 import NIOFoundationCompat
 
@@ -27,16 +26,13 @@ struct ProductPhotoForm {
     let priority: Int
 
     init(body: ByteBuffer, contentType: String?) throws {
-        guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data"),
-              let boundary = Self.boundary(in: contentType) else {
-            throw LightboxError(.invalidOption, "Send multipart/form-data with an image field")
-        }
-        let parts = try Self.parts(of: body, boundary: boundary)
-        let text = { (name: String) in
-            parts.first { $0.name == name }.map { String(buffer: $0.body).trimmingCharacters(in: .whitespacesAndNewlines) }
-        }
-        switch (parts.first { $0.name == "image" }, text("image_url")) {
-        case (let file?, nil): source = .upload(Data(buffer: file.body))
+        let form = try MultipartForm(body: body, contentType: contentType)
+        let parts = form.parts
+        let text = { (name: String) in form.first(name)?.text }
+        switch (form.first("image"), text("image_url")) {
+        // The image's bytes stay in the received buffer.
+        case (let file?, nil): source = .upload(file.body.getData(at: file.body.readerIndex, length: file.body.readableBytes,
+                                                                  byteTransferStrategy: .noCopy) ?? Data())
         case (nil, let url?): source = .url(url)
         case (.some, .some): throw LightboxError(.invalidOption, "Send either image or image_url, not both")
         case (nil, nil):
@@ -46,9 +42,9 @@ struct ProductPhotoForm {
         webhookURL = text("webhook_url")
         var options: [JobPayload.Pair] = []
         var priority = 10
-        for part in parts where !["image", "image_url", "webhook_url"].contains(part.name ?? "") {
-            let name = part.name ?? ""
-            let value = String(buffer: part.body).trimmingCharacters(in: .whitespacesAndNewlines)
+        for part in parts where !["image", "image_url", "webhook_url"].contains(part.name) {
+            let name = part.name
+            let value = part.text
             if name == "priority" {
                 guard let level = ["interactive": 10, "batch": 0][value.lowercased()] else {
                     throw LightboxError.invalidOption("priority", expected: "interactive or batch", received: value)
@@ -80,33 +76,5 @@ struct ProductPhotoForm {
     /// A preset field takes only preset names (and custom), not colours or prompts.
     private static func preset(_ value: String) -> String {
         ScenePreset(rawValue: value.lowercased()) != nil || value.lowercased() == "custom" ? value : "#"
-    }
-
-    private static func boundary(in contentType: String) -> String? {
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "boundary" {
-                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
-        }
-        return nil
-    }
-
-    private static func parts(of body: ByteBuffer, boundary: String) throws -> [MultipartPart] {
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [MultipartPart] = []
-        var current = MultipartPart(body: ByteBuffer())
-        parser.onHeader = { name, value in current.headers.add(name: name, value: value) }
-        parser.onBody = { chunk in current.body.writeBuffer(&chunk) }
-        parser.onPartComplete = {
-            parts.append(current)
-            current = MultipartPart(body: ByteBuffer())
-        }
-        do {
-            try parser.execute(body)
-        } catch {
-            throw LightboxError(.invalidOption, "The multipart body is malformed")
-        }
-        return parts
     }
 }

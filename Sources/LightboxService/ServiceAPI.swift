@@ -94,18 +94,24 @@ public struct ServiceAPI: Sendable {
             throw LightboxError.invalidOption("Idempotency-Key", expected: "1 to 255 characters", received: idempotencyKey)
         }
         let limits = config.limits
-        let form = try await OffLoop.run { try ProductPhotoForm(body: body, contentType: request.headers[.contentType]) }
+        let contentType = request.headers[.contentType]
+        // Parsing, the header check and hashing in one hop off the request's thread.
+        let (form, uploadName) = try await OffLoop.run {
+            let form = try ProductPhotoForm(body: body, contentType: contentType)
+            guard case .upload(let image) = form.source else { return (form, String?.none) }
+            return (form, try Self.inputName(image, limits: limits))
+        }
         let webhook = try form.webhookURL.map {
             try PublicURL($0, field: "webhook_url", allowPrivate: config.allowPrivateURLs).url.absoluteString
         }
-        let image = switch form.source {
-        case .upload(let data): data
-        case .url(let url): try await RemoteImage.fetch(url, limit: config.maxUploadBytes, allowPrivate: config.allowPrivateURLs)
-        }
-        // Size, type and pixel count from the header, before anything is queued.
-        let name = try await OffLoop.run {
-            _ = try Decode.probe(image, limits: limits)
-            return SHA256.hash(data: image).hex + ".img"
+        let image: Data
+        let name: String
+        switch form.source {
+        case .upload(let data):
+            (image, name) = (data, uploadName!)
+        case .url(let url):
+            image = try await RemoteImage.fetch(url, limit: config.maxUploadBytes, allowPrivate: config.allowPrivateURLs)
+            name = try await OffLoop.run { try Self.inputName(image, limits: limits) }
         }
         let inputKey = BlobKeys.input(name)
         if try await !blobs.exists(inputKey) {
@@ -124,8 +130,16 @@ public struct ServiceAPI: Sendable {
             estimatedSeconds: max(1, Int((Double(ahead) / Double(max(1, config.workers)) * 0.6).rounded(.up)))))
     }
 
+    /// Checks size, type and pixel count from the header, before anything is queued; the
+    /// stored input is named by its content.
+    private static func inputName(_ image: Data, limits: DecodeLimits) throws -> String {
+        _ = try Decode.probe(image, limits: limits)
+        return SHA256.hash(data: image).hex + ".img"
+    }
+
     private func status(of job: Job) async throws -> StatusBody {
-        StatusBody(job, deliveries: try await store.webhookDeliveries(id: job.id), links: links)
+        // Most jobs have no webhook: their polls cost one query, not two.
+        StatusBody(job, deliveries: job.webhookURL == nil ? [] : try await store.webhookDeliveries(id: job.id), links: links)
     }
 
     private func file(_ name: String?, _ request: Request) async throws -> Response {

@@ -93,7 +93,7 @@ public struct ServiceConfig: Sendable {
             help: "Serve outputs only through signed links that expire (403 otherwise)")
         public static let signedLinkSeconds = OptionSpec.integer("signed-link-seconds", 1...604_800, default: 3600,
             help: "How long a signed output link works")
-        public static let workerNice = OptionSpec.integer("worker-nice", 0...19, default: 10,
+        public static let workerNice = OptionSpec.integer("worker-nice", 0...19, default: 19,
             help: "How much lower than the API's threads the workers run (nice value), so that the API answers at once")
         public static let presign = OptionSpec.flag("presign", default: false,
             help: "Output links go straight to the bucket, presigned for signed-link-seconds (S3 blobs)")

@@ -225,6 +225,46 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func concurrentIdenticalRequestsMakeOneJobAndReserveOnce(_ kind: StoreKind) async throws {
+        let store = try await store(kind, credits: 100)
+        let outcomes = try await withThrowingTaskGroup(of: (job: Job, created: Bool).self) { group in
+            for index in 0..<12 {
+                // Half by fingerprint alone, half also under one idempotency key.
+                let key = index.isMultiple(of: 2) ? "order-9" : nil
+                group.addTask {
+                    try await store.enqueue(NewJob(account: "acct", payload: payload("same"), idempotencyKey: key,
+                                                   fingerprint: "fp-same"), now: start)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter(\.created).count == 1 && Set(outcomes.map(\.job.id)).count == 1)
+        #expect(try await store.account(id: "acct")?.reserved == 1)
+        #expect(try await store.counts()[.queued] == 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func concurrentRequestsNeverReserveMoreThanTheBalance(_ kind: StoreKind) async throws {
+        let store = try await store(kind, credits: 5)
+        let created = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    do {
+                        return try await store.enqueue(NewJob(account: "acct", payload: payload("\(index)"),
+                                                              fingerprint: "fp-\(index)"), now: start).created
+                    } catch let error as LightboxError where error.code == .insufficientCredits {
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+        }
+        #expect(created == 5)
+        #expect(try await store.account(id: "acct") == Account(id: "acct", balance: 5, reserved: 5, charged: 0))
+        #expect(try await store.counts()[.queued] == 5)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func accountsAreFoundByTheirKeyHash(_ kind: StoreKind) async throws {
         let store = try await store(kind)
         #expect(try await store.account(keyHash: "hash-of-key")?.id == "acct")

@@ -83,18 +83,20 @@ public final class PostgresJobStore: JobStore {
 
     public func enqueue(_ new: NewJob, now: Date) async throws -> (job: Job, created: Bool) {
         let outcome = try await transaction { connection in
-            // Locking the account serialises its enqueues: the credit check, the key and the
-            // fingerprint lookups all see the same state.
-            guard let account = try await Self.rows(connection, logger,
-                "SELECT * FROM accounts WHERE id = \(new.account) FOR UPDATE").first.map(Self.account) else {
-                throw LightboxError(.invalidOption, "Unknown account \(new.account)")
+            // Requests with the same fingerprint or key wait for each other (a transaction-scoped
+            // advisory lock); others go on. The account row is locked only by the insert itself,
+            // for one round trip, so one account's enqueues do not queue behind each other.
+            for scope in [new.fingerprint.map { "fingerprint:" + $0 }, new.idempotencyKey.map { "key:" + $0 }] {
+                guard let scope else { continue }
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(\(new.account + "|" + scope), 0))", logger: logger)
             }
             if let key = new.idempotencyKey, let existing = try await Self.rows(connection, logger,
                 "SELECT * FROM jobs WHERE account = \(new.account) AND idempotency_key = \(key)").first.map(Self.job) {
                 guard existing.createdAt.timeIntervalSince(now) > -JobQueue.idempotencyWindow else {
                     // Expired: the key is free for a new job.
                     try await connection.query("UPDATE jobs SET idempotency_key = NULL WHERE id = \(existing.id)", logger: logger)
-                    return try await Self.insert(new, account: account, now: now, connection, logger)
+                    return try await Self.insert(new, now: now, connection, logger)
                 }
                 guard existing.fingerprint == new.fingerprint else {
                     throw LightboxError(.idempotencyMismatch, "Idempotency-Key '\(key)' was used with other parameters "
@@ -108,31 +110,39 @@ public final class PostgresJobStore: JobStore {
                 """).first {
                 return (try Self.job(same), false)
             }
-            return try await Self.insert(new, account: account, now: now, connection, logger)
+            return try await Self.insert(new, now: now, connection, logger)
         }
         if outcome.created { workSignal.notify() }
         return outcome
     }
 
-    private static func insert(_ new: NewJob, account: Account, now: Date, _ connection: PostgresConnection,
+    /// Reserves the credits, inserts the job and wakes the workers in one statement; the
+    /// reservation's condition is checked under the row's lock, so credits never go negative.
+    private static func insert(_ new: NewJob, now: Date, _ connection: PostgresConnection,
                                _ logger: Logger) async throws -> (job: Job, created: Bool) {
-        guard account.available >= new.cost else {
-            throw LightboxError(.insufficientCredits, "The image costs \(new.cost) credit(s); "
-                                + "\(account.available) are available")
-        }
-        try await connection.query("UPDATE accounts SET reserved = reserved + \(new.cost) WHERE id = \(new.account)",
-                                   logger: logger)
         let id = Job.newID()
         let at = now.timeIntervalSince1970
         let inserted = try await rows(connection, logger, """
+            WITH reserved AS (
+                UPDATE accounts SET reserved = reserved + \(new.cost)
+                WHERE id = \(new.account) AND balance - reserved >= \(new.cost) RETURNING id),
+                 woken AS (SELECT pg_notify(\(channel), ''))
             INSERT INTO jobs (id, account, state, priority, payload, cost, idempotency_key, run_after, created_at,
                               updated_at, webhook_url, fingerprint)
-            VALUES (\(id), \(new.account), 'queued', \(new.priority), \(new.payload), \(new.cost), \(new.idempotencyKey),
-                    \(at), \(at), \(at), \(new.webhookURL), \(new.fingerprint))
+            SELECT \(id), \(new.account), 'queued', \(new.priority), \(new.payload), \(new.cost), \(new.idempotencyKey),
+                   \(at), \(at), \(at), \(new.webhookURL), \(new.fingerprint)
+            FROM reserved, woken
             RETURNING *
             """)
-        try await connection.query("SELECT pg_notify(\(channel), '')", logger: logger)
-        return (try job(inserted[0]), true)
+        guard let row = inserted.first else {
+            guard let account = try await rows(connection, logger, "SELECT * FROM accounts WHERE id = \(new.account)")
+                .first.map(account) else {
+                throw LightboxError(.invalidOption, "Unknown account \(new.account)")
+            }
+            throw LightboxError(.insufficientCredits, "The image costs \(new.cost) credit(s); "
+                                + "\(account.available) are available")
+        }
+        return (try job(row), true)
     }
 
     public func job(id: String) async throws -> Job? {

@@ -64,6 +64,8 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         }
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = poolSize
+        // Connections kept open while idle, so that a burst does not wait for new backends to start.
+        configuration.options.minimumConnections = min(poolSize, 4)
         return configuration
     }
 
