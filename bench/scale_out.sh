@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
-swift build -c release --product lightbox 2>&1 | tail -n 1
+swift build -c release --product lightbox 2>&1 | grep -E "error|Compiling|Build" | tail -n 3
 source scripts/test-servers.sh
 export AWS_ACCESS_KEY_ID=lightbox-bench AWS_SECRET_ACCESS_KEY=lightbox-bench-secret
 CLIENTS=${CLIENTS:-200}
@@ -17,6 +17,10 @@ CLIENTS=${CLIENTS:-200}
 echo "== enqueue under load, SQLite + folder"
 python3 bench/load_service.py --clients "$CLIENTS" --reference
 python3 bench/load_service.py --clients "$CLIENTS" --ramp 0 --reference
+echo "== enqueue under load, PostgreSQL + a folder"
+psql "$LIGHTBOX_TEST_POSTGRES" -qc "CREATE DATABASE load_bench_folder"
+python3 bench/load_service.py --clients "$CLIENTS" --database "${LIGHTBOX_TEST_POSTGRES%/*}/load_bench_folder" \
+    --blobs "$LIGHTBOX_TEST_SCRATCH/load-bench-blobs"
 echo "== enqueue under load, PostgreSQL + S3"
 for ramp in 1 0; do
     psql "$LIGHTBOX_TEST_POSTGRES" -qc "CREATE DATABASE load_bench_$ramp"

@@ -40,7 +40,8 @@ public enum BlobStores {
     }
 }
 
-/// Keys as files under a folder (the layout of `--data DIR`), written atomically by `OutputStore`.
+/// Keys as files under a folder (the layout of `--data DIR`), written atomically by `OutputStore`,
+/// with the file calls off the caller's thread.
 public struct FolderBlobStore: BlobStore {
     public let root: URL
 
@@ -51,25 +52,31 @@ public struct FolderBlobStore: BlobStore {
     public var description: String { root.path }
 
     public func put(_ data: Data, at key: String, contentType: String) async throws {
-        try OutputStore().write(data, to: url(key))
+        let target = url(key)
+        try await OffLoop.run { try OutputStore().write(data, to: target) }
     }
 
     public func get(_ key: String) async throws -> Data? {
-        try? Data(contentsOf: url(key))
+        let source = url(key)
+        return try await OffLoop.run { try? Data(contentsOf: source) }
     }
 
     public func exists(_ key: String) async throws -> Bool {
-        FileManager.default.fileExists(atPath: url(key).path)
+        let path = url(key).path
+        return try await OffLoop.run { FileManager.default.fileExists(atPath: path) }
     }
 
     public func keys(under prefix: String) async throws -> [String] {
-        let base = root.standardizedFileURL.path + "/"
-        let entries = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])?
-            .allObjects as? [URL] ?? []
-        // Regular files only, and not the temporary files of writes in progress (`.NAME.tmp`).
-        return entries.filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
-            .map { String($0.standardizedFileURL.path.dropFirst(base.count)) }
-            .filter { $0.hasPrefix(prefix) && !($0.split(separator: "/").last?.hasPrefix(".") ?? true) }.sorted()
+        let root = root
+        return try await OffLoop.run {
+            let base = root.standardizedFileURL.path + "/"
+            let entries = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])?
+                .allObjects as? [URL] ?? []
+            // Regular files only, and not the temporary files of writes in progress (`.NAME.tmp`).
+            return entries.filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+                .map { String($0.standardizedFileURL.path.dropFirst(base.count)) }
+                .filter { $0.hasPrefix(prefix) && !($0.split(separator: "/").last?.hasPrefix(".") ?? true) }.sorted()
+        }
     }
 
     public func presignedURL(for key: String, lifetime: Int) -> URL? { nil }
