@@ -86,17 +86,18 @@ public final class PostgresJobStore: JobStore {
             // Requests with the same fingerprint or key wait for each other (a transaction-scoped
             // advisory lock); others go on. The account row is locked only by the insert itself,
             // for one round trip, so one account's enqueues do not queue behind each other.
-            for scope in [new.fingerprint.map { "fingerprint:" + $0 }, new.idempotencyKey.map { "key:" + $0 }] {
-                guard let scope else { continue }
-                try await connection.query(
-                    "SELECT pg_advisory_xact_lock(hashtextextended(\(new.account + "|" + scope), 0))", logger: logger)
-            }
+            // One round trip for both locks, taken in this order by every enqueue.
+            let scopes = [new.fingerprint.map { "fingerprint:" + $0 }, new.idempotencyKey.map { "key:" + $0 }]
+            try await connection.query("""
+                SELECT pg_advisory_xact_lock(hashtextextended(\(scopes[0].map { new.account + "|" + $0 }), 0)),
+                       pg_advisory_xact_lock(hashtextextended(\(scopes[1].map { new.account + "|" + $0 }), 0))
+                """, logger: logger)
             if let key = new.idempotencyKey, let existing = try await Self.rows(connection, logger,
                 "SELECT * FROM jobs WHERE account = \(new.account) AND idempotency_key = \(key)").first.map(Self.job) {
                 guard existing.createdAt.timeIntervalSince(now) > -JobQueue.idempotencyWindow else {
                     // Expired: the key is free for a new job.
                     try await connection.query("UPDATE jobs SET idempotency_key = NULL WHERE id = \(existing.id)", logger: logger)
-                    return try await Self.insert(new, now: now, connection, logger)
+                    return try await Self.insert(new, now: now, dedup: false, connection, logger)
                 }
                 guard existing.fingerprint == new.fingerprint else {
                     throw LightboxError(.idempotencyMismatch, "Idempotency-Key '\(key)' was used with other parameters "
@@ -104,37 +105,39 @@ public final class PostgresJobStore: JobStore {
                 }
                 return (existing, false)
             }
-            if let fingerprint = new.fingerprint, let same = try await Self.rows(connection, logger, """
-                SELECT * FROM jobs WHERE account = \(new.account) AND fingerprint = \(fingerprint)
-                AND state IN ('queued', 'processing', 'completed') ORDER BY created_at DESC, seq DESC LIMIT 1
-                """).first {
-                return (try Self.job(same), false)
-            }
-            return try await Self.insert(new, now: now, connection, logger)
+            return try await Self.insert(new, now: now, dedup: true, connection, logger)
         }
         if outcome.created { workSignal.notify() }
         return outcome
     }
 
-    /// Reserves the credits, inserts the job and wakes the workers in one statement; the
-    /// reservation's condition is checked under the row's lock, so credits never go negative.
-    private static func insert(_ new: NewJob, now: Date, _ connection: PostgresConnection,
+    /// The same request's job when there is one (`dedup`, by fingerprint: the same image with the
+    /// same resolved options), else a new job: the credits reserved, the job inserted and the
+    /// workers woken, all in one statement. The reservation's condition is checked under the
+    /// account row's lock, so credits never go negative; the lock lasts until the commit.
+    private static func insert(_ new: NewJob, now: Date, dedup: Bool, _ connection: PostgresConnection,
                                _ logger: Logger) async throws -> (job: Job, created: Bool) {
         let id = Job.newID()
         let at = now.timeIntervalSince1970
-        let inserted = try await rows(connection, logger, """
-            WITH reserved AS (
+        let outcome = try await rows(connection, logger, """
+            WITH same AS (
+                SELECT * FROM jobs WHERE \(dedup) AND account = \(new.account) AND fingerprint = \(new.fingerprint)
+                AND state IN ('queued', 'processing', 'completed') ORDER BY created_at DESC, seq DESC LIMIT 1),
+            reserved AS (
                 UPDATE accounts SET reserved = reserved + \(new.cost)
-                WHERE id = \(new.account) AND balance - reserved >= \(new.cost) RETURNING id),
-                 woken AS (SELECT pg_notify(\(channel), ''))
-            INSERT INTO jobs (id, account, state, priority, payload, cost, idempotency_key, run_after, created_at,
-                              updated_at, webhook_url, fingerprint)
-            SELECT \(id), \(new.account), 'queued', \(new.priority), \(new.payload), \(new.cost), \(new.idempotencyKey),
-                   \(at), \(at), \(at), \(new.webhookURL), \(new.fingerprint)
-            FROM reserved, woken
-            RETURNING *
+                WHERE id = \(new.account) AND balance - reserved >= \(new.cost) AND NOT EXISTS (SELECT 1 FROM same)
+                RETURNING id),
+            woken AS (SELECT pg_notify(\(channel), '') FROM reserved),
+            inserted AS (
+                INSERT INTO jobs (id, account, state, priority, payload, cost, idempotency_key, run_after, created_at,
+                                  updated_at, webhook_url, fingerprint)
+                SELECT \(id), \(new.account), 'queued', \(new.priority), \(new.payload), \(new.cost), \(new.idempotencyKey),
+                       \(at), \(at), \(at), \(new.webhookURL), \(new.fingerprint)
+                FROM reserved, woken
+                RETURNING *)
+            SELECT true AS created, * FROM inserted UNION ALL SELECT false, * FROM same
             """)
-        guard let row = inserted.first else {
+        guard let row = outcome.first else {
             guard let account = try await rows(connection, logger, "SELECT * FROM accounts WHERE id = \(new.account)")
                 .first.map(account) else {
                 throw LightboxError(.invalidOption, "Unknown account \(new.account)")
@@ -142,7 +145,7 @@ public final class PostgresJobStore: JobStore {
             throw LightboxError(.insufficientCredits, "The image costs \(new.cost) credit(s); "
                                 + "\(account.available) are available")
         }
-        return (try job(row), true)
+        return (try job(row), try row.makeRandomAccess()["created"].decode(Bool.self))
     }
 
     public func job(id: String) async throws -> Job? {
