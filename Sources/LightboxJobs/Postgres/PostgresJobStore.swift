@@ -83,10 +83,10 @@ public final class PostgresJobStore: JobStore {
 
     public func enqueue(_ new: NewJob, now: Date) async throws -> (job: Job, created: Bool) {
         let outcome = try await transaction { connection in
-            // Requests with the same fingerprint or key wait for each other (a transaction-scoped
-            // advisory lock); others go on. The account row is locked only by the insert itself,
-            // for one round trip, so one account's enqueues do not queue behind each other.
-            // One round trip for both locks, taken in this order by every enqueue.
+            // Requests with the same fingerprint or key wait for each other (transaction-scoped
+            // advisory locks, both in one round trip and always in this order); others go on. The
+            // account row is locked only from the insert to the commit, so one account's enqueues
+            // do not queue behind each other's whole transactions.
             let scopes = [new.fingerprint.map { "fingerprint:" + $0 }, new.idempotencyKey.map { "key:" + $0 }]
             try await connection.query("""
                 SELECT pg_advisory_xact_lock(hashtextextended(\(scopes[0].map { new.account + "|" + $0 }), 0)),
