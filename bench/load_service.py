@@ -83,7 +83,7 @@ def multipart(fields, image):
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def client(index, port, key, post, offset, start, record, poll):
+def client(port, key, post, offset, start, record, poll):
     """Connects, waits for the start, posts `offset` seconds later, then polls every 0.5 s."""
     try:
         connection = Connection(port)
@@ -123,7 +123,7 @@ def run_clients(port, key, image, args, poll=True):
         body, content_type = multipart({"seed": str(index + 1), "size": args.size}, image)
         post = encode("POST", "/v1/image/product-photo", key, body, content_type)
         offset = args.ramp * index / args.clients
-        threads.append(threading.Thread(target=client, args=(index, port, key, post, offset, start, records[index], poll)))
+        threads.append(threading.Thread(target=client, args=(port, key, post, offset, start, records[index], poll)))
     for thread in threads:
         thread.start()
     start.wait()

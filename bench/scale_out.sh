@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The scale-out figures for the README, in one invocation on a release build:
 #   1. bench/load_service.py (200 clients, posts over 1 s and all at once) on SQLite + a folder,
-#      then on PostgreSQL + S3 (moto);
+#      on PostgreSQL + a folder, and on PostgreSQL + S3 (moto);
 #   2. bench/queue_overhead.py: 1, 2, 4 and 8 worker processes on PostgreSQL.
 # PostgreSQL and the S3 server are throwaway ones on loopback (scripts/test-servers.sh).
 set -euo pipefail

@@ -38,6 +38,7 @@ struct MultipartForm {
     private static func split(_ body: ByteBuffer, boundary: String) -> [Part]? {
         let dashes = Array("--\(boundary)".utf8)
         let delimiter = Array("\r\n--\(boundary)".utf8)
+        let lineBreak = Array("\r\n".utf8), blankLine = Array("\r\n\r\n".utf8)
         let ranges: [(headers: Range<Int>, content: Range<Int>)]? = body.withUnsafeReadableBytes { bytes in
             // memchr for the first byte (vectorised), then memcmp for the rest.
             func find(_ needle: [UInt8], from start: Int) -> Int? {
@@ -63,7 +64,7 @@ struct MultipartForm {
             // Where the line after a delimiter starts, when it is one: `--boundary` then spaces
             // and CRLF (`--boundaryZ` in content is not one).
             func lineAfter(_ at: Int) -> Int? {
-                guard let lineEnd = find(Array("\r\n".utf8), from: at),
+                guard let lineEnd = find(lineBreak, from: at),
                       bytes[at..<lineEnd].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return nil }
                 return lineEnd + 2
             }
@@ -71,7 +72,7 @@ struct MultipartForm {
             while true {
                 if bytes[cursor...].starts(with: "--".utf8) { return found }
                 guard let headersStart = lineAfter(cursor),
-                      let headersEnd = find(Array("\r\n\r\n".utf8), from: headersStart - 2) else { return nil }
+                      let headersEnd = find(blankLine, from: headersStart - 2) else { return nil }
                 var next = headersEnd + 4
                 while true {
                     guard let candidate = find(delimiter, from: next) else { return nil }

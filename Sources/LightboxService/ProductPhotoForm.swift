@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import LightboxCore
 import NIOCore
@@ -12,9 +13,9 @@ struct ProductPhotoForm {
         ("output_format", "format"), ("size", "size"), ("margin", "margin"), ("watermark", "watermark"),
         ("seed", "seed"), ("straighten", "straighten"),
     ]
-    /// The photo: uploaded, or at a URL to fetch.
+    /// The photo: uploaded (and checked), or at a URL to fetch.
     enum Source {
-        case upload(Data)
+        case upload(InputPhoto)
         case url(String)
     }
 
@@ -25,15 +26,19 @@ struct ProductPhotoForm {
     let resolved: ProcessOptions
     let priority: Int
 
-    init(body: ByteBuffer, contentType: String?) throws {
+    init(body: ByteBuffer, contentType: String?, limits: DecodeLimits) throws {
         let form = try MultipartForm(body: body, contentType: contentType)
         let parts = form.parts
         let text = { (name: String) in form.first(name)?.text }
+        // Built last, so that a bad field is named before a bad photo.
+        let makeSource: () throws -> Source
         switch (form.first("image"), text("image_url")) {
-        // The image's bytes stay in the received buffer.
-        case (let file?, nil): source = .upload(file.body.getData(at: file.body.readerIndex, length: file.body.readableBytes,
-                                                                  byteTransferStrategy: .noCopy) ?? Data())
-        case (nil, let url?): source = .url(url)
+        case (let file?, nil):
+            // The image's bytes stay in the received buffer.
+            let data = file.body.getData(at: file.body.readerIndex, length: file.body.readableBytes,
+                                         byteTransferStrategy: .noCopy) ?? Data()
+            makeSource = { .upload(try InputPhoto(data, limits: limits)) }
+        case (nil, let url?): makeSource = { .url(url) }
         case (.some, .some): throw LightboxError(.invalidOption, "Send either image or image_url, not both")
         case (nil, nil):
             throw LightboxError(.missingField, "The image field is missing: upload the photo as a file named image, "
@@ -71,10 +76,24 @@ struct ProductPhotoForm {
         resolved = try ProcessOptions.resolve(options.map { (name: $0.name, value: $0.value) })
         self.options = options
         self.priority = priority
+        source = try makeSource()
     }
 
     /// A preset field takes only preset names (and custom), not colours or prompts.
     private static func preset(_ value: String) -> String {
         ScenePreset(rawValue: value.lowercased()) != nil || value.lowercased() == "custom" ? value : "#"
+    }
+}
+
+/// A photo checked from its header (empty, size, type, damaged header, pixel count) before
+/// anything is queued, and named by its content for the blob store.
+struct InputPhoto {
+    let data: Data
+    let name: String
+
+    init(_ data: Data, limits: DecodeLimits) throws {
+        _ = try Decode.probe(data, limits: limits)
+        self.data = data
+        name = SHA256.hash(data: data).hex + ".img"
     }
 }

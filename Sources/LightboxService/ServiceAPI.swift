@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -96,23 +95,15 @@ public struct ServiceAPI: Sendable {
         let limits = config.limits
         let contentType = request.headers[.contentType]
         // Parsing, the header check and hashing in one hop off the request's thread.
-        let (form, uploadName) = try await OffLoop.run {
-            let form = try ProductPhotoForm(body: body, contentType: contentType)
-            guard case .upload(let image) = form.source else { return (form, String?.none) }
-            return (form, try Self.inputName(image, limits: limits))
-        }
+        let form = try await OffLoop.run { try ProductPhotoForm(body: body, contentType: contentType, limits: limits) }
         let webhook = try form.webhookURL.map {
             try PublicURL($0, field: "webhook_url", allowPrivate: config.allowPrivateURLs).url.absoluteString
         }
-        let image: Data
-        let name: String
-        switch form.source {
-        case .upload(let data):
-            (image, name) = (data, uploadName!)
-        case .url(let url):
-            image = try await RemoteImage.fetch(url, limit: config.maxUploadBytes, allowPrivate: config.allowPrivateURLs)
-            name = try await OffLoop.run { try Self.inputName(image, limits: limits) }
+        let photo = switch form.source {
+        case .upload(let photo): photo
+        case .url(let url): try await fetchedPhoto(url, limits: limits)
         }
+        let (image, name) = (photo.data, photo.name)
         let inputKey = BlobKeys.input(name)
         if try await !blobs.exists(inputKey) {
             try await blobs.put(image, at: inputKey, contentType: "application/octet-stream")
@@ -130,11 +121,10 @@ public struct ServiceAPI: Sendable {
             estimatedSeconds: max(1, Int((Double(ahead) / Double(max(1, config.workers)) * 0.6).rounded(.up)))))
     }
 
-    /// Checks size, type and pixel count from the header, before anything is queued; the
-    /// stored input is named by its content.
-    private static func inputName(_ image: Data, limits: DecodeLimits) throws -> String {
-        _ = try Decode.probe(image, limits: limits)
-        return SHA256.hash(data: image).hex + ".img"
+    /// An `image_url` photo, fetched through the URL guard and checked as an upload is.
+    private func fetchedPhoto(_ url: String, limits: DecodeLimits) async throws -> InputPhoto {
+        let data = try await RemoteImage.fetch(url, limit: config.maxUploadBytes, allowPrivate: config.allowPrivateURLs)
+        return try await OffLoop.run { try InputPhoto(data, limits: limits) }
     }
 
     private func status(of job: Job) async throws -> StatusBody {

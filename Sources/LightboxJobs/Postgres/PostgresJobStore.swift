@@ -87,17 +87,19 @@ public final class PostgresJobStore: JobStore {
             // advisory locks, both in one round trip and always in this order); others go on. The
             // account row is locked only from the insert to the commit, so one account's enqueues
             // do not queue behind each other's whole transactions.
-            let scopes = [new.fingerprint.map { "fingerprint:" + $0 }, new.idempotencyKey.map { "key:" + $0 }]
+            // A NULL scope (no fingerprint, no key) takes no lock.
+            let sameFingerprint = new.fingerprint.map { "\(new.account)|fingerprint:\($0)" }
+            let sameKey = new.idempotencyKey.map { "\(new.account)|key:\($0)" }
             try await connection.query("""
-                SELECT pg_advisory_xact_lock(hashtextextended(\(scopes[0].map { new.account + "|" + $0 }), 0)),
-                       pg_advisory_xact_lock(hashtextextended(\(scopes[1].map { new.account + "|" + $0 }), 0))
+                SELECT pg_advisory_xact_lock(hashtextextended(\(sameFingerprint), 0)),
+                       pg_advisory_xact_lock(hashtextextended(\(sameKey), 0))
                 """, logger: logger)
             if let key = new.idempotencyKey, let existing = try await Self.rows(connection, logger,
                 "SELECT * FROM jobs WHERE account = \(new.account) AND idempotency_key = \(key)").first.map(Self.job) {
                 guard existing.createdAt.timeIntervalSince(now) > -JobQueue.idempotencyWindow else {
                     // Expired: the key is free for a new job.
                     try await connection.query("UPDATE jobs SET idempotency_key = NULL WHERE id = \(existing.id)", logger: logger)
-                    return try await Self.insert(new, now: now, dedup: false, connection, logger)
+                    return try await Self.insertUnlessSame(new, now: now, matchFingerprint: false, connection, logger)
                 }
                 guard existing.fingerprint == new.fingerprint else {
                     throw LightboxError(.idempotencyMismatch, "Idempotency-Key '\(key)' was used with other parameters "
@@ -105,23 +107,23 @@ public final class PostgresJobStore: JobStore {
                 }
                 return (existing, false)
             }
-            return try await Self.insert(new, now: now, dedup: true, connection, logger)
+            return try await Self.insertUnlessSame(new, now: now, matchFingerprint: true, connection, logger)
         }
         if outcome.created { workSignal.notify() }
         return outcome
     }
 
-    /// The same request's job when there is one (`dedup`, by fingerprint: the same image with the
+    /// The same request's job when there is one (`matchFingerprint`: the same image with the
     /// same resolved options), else a new job: the credits reserved, the job inserted and the
     /// workers woken, all in one statement. The reservation's condition is checked under the
     /// account row's lock, so credits never go negative; the lock lasts until the commit.
-    private static func insert(_ new: NewJob, now: Date, dedup: Bool, _ connection: PostgresConnection,
-                               _ logger: Logger) async throws -> (job: Job, created: Bool) {
+    private static func insertUnlessSame(_ new: NewJob, now: Date, matchFingerprint: Bool, _ connection: PostgresConnection,
+                                         _ logger: Logger) async throws -> (job: Job, created: Bool) {
         let id = Job.newID()
         let at = now.timeIntervalSince1970
         let outcome = try await rows(connection, logger, """
             WITH same AS (
-                SELECT * FROM jobs WHERE \(dedup) AND account = \(new.account) AND fingerprint = \(new.fingerprint)
+                SELECT * FROM jobs WHERE \(matchFingerprint) AND account = \(new.account) AND fingerprint = \(new.fingerprint)
                 AND state IN ('queued', 'processing', 'completed') ORDER BY created_at DESC, seq DESC LIMIT 1),
             reserved AS (
                 UPDATE accounts SET reserved = reserved + \(new.cost)
