@@ -66,7 +66,7 @@ public struct ModelStore: Sendable {
         if let builtIn = ModelRegistry.builtIn(named: nameOrPath) {
             let url = directory.appendingPathComponent(builtIn.fileName)
             let bytes = try read(url, hint: "run scripts/setup.sh to install it")
-            let digest = Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            let digest = Insecure.MD5.hash(data: bytes).hex
             guard digest == builtIn.md5 else {
                 throw LightboxError(.modelUnavailable, "\(url.path) has md5 \(digest), expected \(builtIn.md5); "
                                     + "run scripts/setup.sh to reinstall it")

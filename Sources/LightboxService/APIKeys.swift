@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LightboxCore
 
 /// Bearer keys: `lb_<account>_<secret>`. Only the secret's SHA-256 is stored; a presented
 /// key is checked against it in constant time.
@@ -24,7 +25,7 @@ public enum APIKeys {
     }
 
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).hex
     }
 
     /// Equal strings, in time that depends only on their length.

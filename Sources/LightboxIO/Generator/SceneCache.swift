@@ -9,7 +9,7 @@ struct SceneCache: Sendable {
 
     static func key(model: String, size: PixelSize, seed: UInt64, prompt: String) -> String {
         let digest = SHA256.hash(data: Data("\(model)\n\(size)\n\(seed)\n\(prompt)".utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return digest.hex
     }
 
     func read(_ key: String) -> Data? {
