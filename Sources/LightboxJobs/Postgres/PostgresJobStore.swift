@@ -82,72 +82,39 @@ public final class PostgresJobStore: JobStore {
     // MARK: Jobs
 
     public func enqueue(_ new: NewJob, now: Date) async throws -> (job: Job, created: Bool) {
-        let outcome = try await transaction { connection in
-            // Requests with the same fingerprint or key wait for each other (transaction-scoped
-            // advisory locks, both in one round trip and always in this order); others go on. The
-            // account row is locked only from the insert to the commit, so one account's enqueues
-            // do not queue behind each other's whole transactions.
-            // A NULL scope (no fingerprint, no key) takes no lock.
-            let sameFingerprint = new.fingerprint.map { "\(new.account)|fingerprint:\($0)" }
-            let sameKey = new.idempotencyKey.map { "\(new.account)|key:\($0)" }
-            try await connection.query("""
-                SELECT pg_advisory_xact_lock(hashtextextended(\(sameFingerprint), 0)),
-                       pg_advisory_xact_lock(hashtextextended(\(sameKey), 0))
-                """, logger: logger)
-            if let key = new.idempotencyKey, let existing = try await Self.rows(connection, logger,
-                "SELECT * FROM jobs WHERE account = \(new.account) AND idempotency_key = \(key)").first.map(Self.job) {
-                guard existing.createdAt.timeIntervalSince(now) > -JobQueue.idempotencyWindow else {
-                    // Expired: the key is free for a new job.
-                    try await connection.query("UPDATE jobs SET idempotency_key = NULL WHERE id = \(existing.id)", logger: logger)
-                    return try await Self.insertUnlessSame(new, now: now, matchFingerprint: false, connection, logger)
-                }
-                guard existing.fingerprint == new.fingerprint else {
-                    throw LightboxError(.idempotencyMismatch, "Idempotency-Key '\(key)' was used with other parameters "
-                                        + "for \(existing.id)")
-                }
-                return (existing, false)
+        let id = Job.newID()
+        let row = try await retrying {
+            do {
+                return try await client.query("""
+                    SELECT * FROM lightbox_enqueue(\(id), \(new.account), \(new.priority), \(new.payload), \(new.cost),
+                        \(new.idempotencyKey), \(now.timeIntervalSince1970), \(new.webhookURL), \(new.fingerprint),
+                        \(JobQueue.idempotencyWindow), \(Self.channel))
+                    """, logger: logger).collect().first
+            } catch let error as PSQLError {
+                throw Self.refusal(error, new) ?? error
             }
-            return try await Self.insertUnlessSame(new, now: now, matchFingerprint: true, connection, logger)
         }
-        if outcome.created { workSignal.notify() }
-        return outcome
+        guard let row else { throw LightboxError(.internal, "PostgreSQL: lightbox_enqueue returned no job") }
+        let job = try Self.job(row)
+        let created = job.id == id
+        if created { workSignal.notify() }
+        return (job, created)
     }
 
-    /// The same request's job when there is one (`matchFingerprint`: the same image with the
-    /// same resolved options), else a new job: the credits reserved, the job inserted and the
-    /// workers woken, all in one statement. The reservation's condition is checked under the
-    /// account row's lock, so credits never go negative; the lock lasts until the commit.
-    private static func insertUnlessSame(_ new: NewJob, now: Date, matchFingerprint: Bool, _ connection: PostgresConnection,
-                                         _ logger: Logger) async throws -> (job: Job, created: Bool) {
-        let id = Job.newID()
-        let at = now.timeIntervalSince1970
-        let outcome = try await rows(connection, logger, """
-            WITH same AS (
-                SELECT * FROM jobs WHERE \(matchFingerprint) AND account = \(new.account) AND fingerprint = \(new.fingerprint)
-                AND state IN ('queued', 'processing', 'completed') ORDER BY created_at DESC, seq DESC LIMIT 1),
-            reserved AS (
-                UPDATE accounts SET reserved = reserved + \(new.cost)
-                WHERE id = \(new.account) AND balance - reserved >= \(new.cost) AND NOT EXISTS (SELECT 1 FROM same)
-                RETURNING id),
-            woken AS (SELECT pg_notify(\(channel), '') FROM reserved),
-            inserted AS (
-                INSERT INTO jobs (id, account, state, priority, payload, cost, idempotency_key, run_after, created_at,
-                                  updated_at, webhook_url, fingerprint)
-                SELECT \(id), \(new.account), 'queued', \(new.priority), \(new.payload), \(new.cost), \(new.idempotencyKey),
-                       \(at), \(at), \(at), \(new.webhookURL), \(new.fingerprint)
-                FROM reserved, woken
-                RETURNING *)
-            SELECT true AS created, * FROM inserted UNION ALL SELECT false, * FROM same
-            """)
-        guard let row = outcome.first else {
-            guard let account = try await rows(connection, logger, "SELECT * FROM accounts WHERE id = \(new.account)")
-                .first.map(account) else {
-                throw LightboxError(.invalidOption, "Unknown account \(new.account)")
-            }
-            throw LightboxError(.insufficientCredits, "The image costs \(new.cost) credit(s); "
-                                + "\(account.available) are available")
+    /// The error that `lightbox_enqueue` meant by one of its own SQLSTATEs, if it was one.
+    private static func refusal(_ error: PSQLError, _ new: NewJob) -> LightboxError? {
+        let detail = error.serverInfo?[.message] ?? ""
+        switch error.serverInfo?[.sqlState] {
+        case "LB001":
+            return LightboxError(.idempotencyMismatch, "Idempotency-Key '\(new.idempotencyKey ?? "")' was used with "
+                                 + "other parameters for \(detail)")
+        case "LB002":
+            return LightboxError(.insufficientCredits, "The image costs \(new.cost) credit(s); \(detail) are available")
+        case "LB003":
+            return LightboxError(.invalidOption, "Unknown account \(detail)")
+        default:
+            return nil
         }
-        return (try job(row), try row.makeRandomAccess()["created"].decode(Bool.self))
     }
 
     public func job(id: String) async throws -> Job? {

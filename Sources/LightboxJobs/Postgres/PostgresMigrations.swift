@@ -40,7 +40,73 @@ enum PostgresMigrations {
             "CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id)",
         ]),
         (2, ["CREATE TABLE service_secrets (name TEXT PRIMARY KEY, value BYTEA NOT NULL)"]),
+        (3, [enqueueFunction]),
     ]
+
+    /// The enqueue as one server-side call, so that it costs one round trip and one implicit
+    /// transaction. Requests with the same fingerprint or key wait for each other (advisory
+    /// locks, always in this order; a NULL scope takes none); every statement after the locks
+    /// sees what the waited-for transactions committed, because a VOLATILE function takes a
+    /// fresh snapshot per statement. The credit check runs under the account row's lock.
+    /// Returns the same request's job, or the new one (`new_id`, also when a retried call finds
+    /// its first try committed); refusals are SQLSTATEs of our own
+    /// (`PostgresJobStore.refusal`), with the detail in the message.
+    static let enqueueFunction = """
+        CREATE FUNCTION lightbox_enqueue(new_id TEXT, new_account TEXT, new_priority BIGINT, new_payload BYTEA,
+            new_cost BIGINT, new_key TEXT, new_at DOUBLE PRECISION, new_webhook_url TEXT, new_fingerprint TEXT,
+            key_window DOUBLE PRECISION, channel TEXT) RETURNS SETOF jobs LANGUAGE plpgsql VOLATILE AS $$
+        DECLARE
+            same jobs;
+            match_fingerprint BOOLEAN := TRUE;
+            available BIGINT;
+        BEGIN
+            -- A retry after a lost acknowledgement: the first call committed.
+            SELECT * INTO same FROM jobs WHERE id = new_id;
+            IF FOUND THEN
+                RETURN NEXT same;
+                RETURN;
+            END IF;
+            PERFORM pg_advisory_xact_lock(hashtextextended(new_account || '|fingerprint:' || new_fingerprint, 0)),
+                    pg_advisory_xact_lock(hashtextextended(new_account || '|key:' || new_key, 0));
+            IF new_key IS NOT NULL THEN
+                SELECT * INTO same FROM jobs WHERE account = new_account AND idempotency_key = new_key;
+                IF FOUND AND same.created_at > new_at - key_window THEN
+                    IF same.fingerprint IS DISTINCT FROM new_fingerprint THEN
+                        RAISE EXCEPTION USING ERRCODE = 'LB001', MESSAGE = same.id;
+                    END IF;
+                    RETURN NEXT same;
+                    RETURN;
+                ELSIF FOUND THEN
+                    -- Expired: the key is free for a new job.
+                    UPDATE jobs SET idempotency_key = NULL WHERE id = same.id;
+                    match_fingerprint := FALSE;
+                END IF;
+            END IF;
+            IF match_fingerprint AND new_fingerprint IS NOT NULL THEN
+                SELECT * INTO same FROM jobs WHERE account = new_account AND fingerprint = new_fingerprint
+                    AND state IN ('queued', 'processing', 'completed') ORDER BY created_at DESC, seq DESC LIMIT 1;
+                IF FOUND THEN
+                    RETURN NEXT same;
+                    RETURN;
+                END IF;
+            END IF;
+            UPDATE accounts SET reserved = reserved + new_cost WHERE id = new_account AND balance - reserved >= new_cost;
+            IF NOT FOUND THEN
+                SELECT balance - reserved INTO available FROM accounts WHERE id = new_account;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION USING ERRCODE = 'LB003', MESSAGE = new_account;
+                END IF;
+                RAISE EXCEPTION USING ERRCODE = 'LB002', MESSAGE = available::TEXT;
+            END IF;
+            PERFORM pg_notify(channel, '');
+            INSERT INTO jobs (id, account, state, priority, payload, cost, idempotency_key, run_after, created_at,
+                              updated_at, webhook_url, fingerprint)
+            VALUES (new_id, new_account, 'queued', new_priority, new_payload, new_cost, new_key, new_at, new_at, new_at,
+                    new_webhook_url, new_fingerprint)
+            RETURNING * INTO same;
+            RETURN NEXT same;
+        END $$
+        """
 
     /// Applies the steps this database lacks; returns the versions it applied.
     @discardableResult
