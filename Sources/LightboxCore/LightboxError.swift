@@ -29,6 +29,11 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         /// The job store (PostgreSQL) or the blob store (S3) did not answer.
         case databaseUnavailable = "database_unavailable"
         case storageUnavailable = "storage_unavailable"
+        /// The body is not multipart/form-data, application/x-www-form-urlencoded or JSON.
+        case unsupportedMediaType = "unsupported_media_type"
+        case methodNotAllowed = "method_not_allowed"
+        /// A synchronous request's job did not finish in time (it still may).
+        case timedOut = "timed_out"
         case `internal` = "internal_error"
 
         public var httpStatus: Int {
@@ -37,8 +42,9 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .unauthorized: 401
             case .forbidden: 403
             case .notFound: 404
+            case .methodNotAllowed: 405
             case .inputTooLarge: 413
-            case .unsupportedFormat: 415
+            case .unsupportedFormat, .unsupportedMediaType: 415
             case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed, .generatorRejected, .urlUnreachable,
                  .idempotencyMismatch: 422
             case .budgetExceeded, .rateLimited: 429
@@ -46,6 +52,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .inputUnreadable: 404
             case .modelUnavailable, .generatorUnavailable, .databaseUnavailable, .storageUnavailable: 503
             case .modelFailed, .outputFailed, .internal: 500
+            case .timedOut: 504
             }
         }
 
@@ -53,7 +60,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         public var isPermanent: Bool {
             switch self {
             case .modelUnavailable, .modelFailed, .outputFailed, .internal, .generatorUnavailable, .rateLimited,
-                 .databaseUnavailable, .storageUnavailable: false
+                 .databaseUnavailable, .storageUnavailable, .timedOut: false
             default: true
             }
         }

@@ -46,6 +46,8 @@ public struct PipelineContext {
     public var foreground: VipsImage?
     public var qa: QAReport?
     public var cutout: EncodedImage?
+    /// Where the product goes when the photo or the product frames the output (`FramePhoto`).
+    public var placement: PixelRect?
     public var product: PlacedProduct?
     /// What the background argument came to: its floor and default shadow.
     public var background: ResolvedBackground?
@@ -83,6 +85,8 @@ public struct PipelineOutcome: Sendable {
     public var workingSize: PixelSize?
     public var backend: String?
     public var notes: [String]
+    /// The product's box on the output.
+    public var productFrame: PixelRect?
 
     public var succeeded: Bool { error == nil }
 }
@@ -96,8 +100,8 @@ public struct Pipeline: Sendable {
 
     /// The studio-shot pipeline, in order.
     public static let standard = Pipeline(steps: [
-        Decode(), Orient(), ColourManage(), Segment(), RefineMatte(), Straighten(), Cutout(), QualityCheck(),
-        Background(), Fit(), Shadow(), Composite(), Watermark(), Encode(),
+        Decode(), Orient(), ColourManage(), Segment(), RefineMatte(), ClipToRegion(), Straighten(), Cutout(),
+        QualityCheck(), FramePhoto(), Background(), Fit(), Shadow(), Composite(), Watermark(), Encode(),
     ])
 
     public func run(_ input: Data, options: ProcessOptions, services: PipelineServices) -> PipelineOutcome {
@@ -157,7 +161,8 @@ private struct StepRun {
         PipelineOutcome(
             outputs: failure == nil ? context.outputs : [], cutout: context.cutout, qa: context.qa,
             timings: timings, error: failure, sourceFormat: context.sourceFormat, sourceSize: context.sourceSize,
-            workingSize: workingSize, backend: context.mask?.backend, notes: context.notes)
+            workingSize: workingSize, backend: context.mask?.backend, notes: context.notes,
+            productFrame: context.product?.frame)
     }
 }
 

@@ -116,7 +116,7 @@ public final class JobRunner: Sendable {
                 },
                 timingsMs: Dictionary(outcome.timings.map { ($0.step, ($0.milliseconds * 10).rounded() / 10) },
                                       uniquingKeysWith: +),
-                qa: outcome.qa, notes: outcome.notes, backend: outcome.backend)
+                qa: outcome.qa, notes: outcome.notes, backend: outcome.backend, foreground: outcome.productFrame)
             return .success(try JSONEncoder().encode(report))
         } catch {
             return .failure(Renderer.failure(error, as: .internal))

@@ -4,15 +4,38 @@ import LightboxCore
 import NIOCore
 import NIOFoundationCompat
 
-/// `POST /v1/image/product-photo` as multipart form data: the image file and the fields
-/// of the one-call product-photo APIs, validated into pipeline options at the boundary.
+/// The PixelAPI-style endpoints' request (product-photo, remove-background,
+/// replace-background), as multipart, form-encoded or JSON fields: the photo and the
+/// endpoint's fields, validated into pipeline options at the boundary.
 struct ProductPhotoForm {
-    /// API field → pipeline option. Each is validated by the option's own declaration.
-    static let fields: [(field: String, option: String)] = [
-        ("preset", "background"), ("background_prompt", "background-prompt"), ("shadow_type", "shadow"),
-        ("output_format", "format"), ("size", "size"), ("margin", "margin"), ("watermark", "watermark"),
-        ("seed", "seed"), ("straighten", "straighten"),
-    ]
+    /// What one endpoint takes: its fields (API field → pipeline option, each validated by
+    /// the option's own declaration), the options it sets itself, and the steps it names.
+    struct Endpoint: Sendable {
+        let fields: [(field: String, option: String)]
+        let fixed: [JobPayload.Pair]
+        /// A field the endpoint cannot do without.
+        let required: String?
+        let pipeline: [String]
+
+        static let productPhotoFields: [(field: String, option: String)] = [
+            ("preset", "background"), ("background_prompt", "background-prompt"), ("shadow_type", "shadow"),
+            ("output_format", "format"), ("size", "size"), ("margin", "margin"), ("watermark", "watermark"),
+            ("seed", "seed"), ("straighten", "straighten"),
+        ]
+        static let productPhoto = Endpoint(fields: productPhotoFields, fixed: [], required: nil,
+                                           pipeline: ["remove-background", "replace-background", "add-shadow"])
+        /// A transparent PNG cutout in the photo's own frame.
+        static let removeBackground = Endpoint(
+            fields: [("output_format", "format")],
+            fixed: [.init(name: "background", value: "transparent"), .init(name: "shadow", value: "none"),
+                    .init(name: "frame", value: "photo"), .init(name: "format", value: "png")],
+            required: nil, pipeline: ["remove-background"])
+        /// The product on the scene that `prompt` describes, by the rules of `background_prompt`.
+        static let replaceBackground = Endpoint(fields: [("prompt", "background-prompt")] + productPhotoFields,
+                                                fixed: [], required: "prompt",
+                                                pipeline: ["remove-background", "replace-background", "add-shadow"])
+    }
+
     /// The photo: uploaded (and checked), or at a URL to fetch.
     enum Source {
         case upload(InputPhoto)
@@ -26,30 +49,27 @@ struct ProductPhotoForm {
     let resolved: ProcessOptions
     let priority: Int
 
-    init(body: ByteBuffer, contentType: String?, limits: DecodeLimits) throws {
-        let form = try MultipartForm(body: body, contentType: contentType)
-        let parts = form.parts
-        let text = { (name: String) in form.first(name)?.text }
+    init(fields form: RequestFields, endpoint: Endpoint = .productPhoto, limits: DecodeLimits) throws {
+        let text = { (name: String) in form.text(name) }
         // Built last, so that a bad field is named before a bad photo.
         let makeSource: () throws -> Source
         switch (form.first("image"), text("image_url")) {
-        case (let file?, nil):
-            // The image's bytes stay in the received buffer.
-            let data = file.body.getData(at: file.body.readerIndex, length: file.body.readableBytes,
-                                         byteTransferStrategy: .noCopy) ?? Data()
-            makeSource = { .upload(try InputPhoto(data, limits: limits)) }
+        case (let file?, nil): makeSource = { .upload(try InputPhoto(file.data, limits: limits)) }
         case (nil, let url?): makeSource = { .url(url) }
         case (.some, .some): throw LightboxError(.invalidOption, "Send either image or image_url, not both")
         case (nil, nil):
             throw LightboxError(.missingField, "The image field is missing: upload the photo as a file named image, "
                                 + "or give image_url")
         }
+        if let required = endpoint.required, text(required)?.isEmpty ?? true {
+            throw LightboxError(.missingField, "The \(required) field is missing")
+        }
         webhookURL = text("webhook_url")
-        var options: [JobPayload.Pair] = []
+        var options = endpoint.fixed
         var priority = 10
-        for part in parts where !["image", "image_url", "webhook_url"].contains(part.name) {
-            let name = part.name
-            let value = part.text
+        for field in form.fields where !["image", "image_url", "webhook_url"].contains(field.name) {
+            let name = field.name
+            let value = field.text
             if name == "priority" {
                 guard let level = ["interactive": 10, "batch": 0][value.lowercased()] else {
                     throw LightboxError.invalidOption("priority", expected: "interactive or batch", received: value)
@@ -57,10 +77,10 @@ struct ProductPhotoForm {
                 priority = level
                 continue
             }
-            guard let option = Self.fields.first(where: { $0.field == name })?.option,
+            guard let option = endpoint.fields.first(where: { $0.field == name })?.option,
                   let binding = ProcessOptions.catalog.binding(named: option) else {
-                throw LightboxError(.invalidOption, "Unknown field '\(name)'; the fields are image, image_url, webhook_url, priority, "
-                                    + Self.fields.map(\.field).joined(separator: ", "))
+                throw LightboxError(.invalidOption, "Unknown field '\(name)'; the fields are image, image_url, webhook_url, "
+                                    + "priority, " + endpoint.fields.map(\.field).joined(separator: ", "))
             }
             // Checked one by one so that the error names the field as the client sent it.
             var probe = ProcessOptions()

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import LightboxCore
 import Synchronization
 
@@ -30,13 +31,23 @@ final class RateLimiter: Sendable {
             bucket.tokens -= 1
             return nil
         }
-        if let wait { throw RateLimited(retryAfterSeconds: max(1, Int(wait.rounded(.up)))) }
+        if let wait { throw RateLimited(retryAfterSeconds: max(1, Int(wait.rounded(.up))), limit: Int(burst), now: now) }
     }
 }
 
 /// Answered as 429 `rate_limited` with a `Retry-After` header.
 struct RateLimited: Error {
     let retryAfterSeconds: Int
+    /// How many requests the bucket holds.
+    let limit: Int
+    let now: Date
+
+    /// The headers remove.bg's clients read; none is left until the reset.
+    var headers: HTTPFields {
+        [.retryAfter: String(retryAfterSeconds), HTTPField.Name("X-RateLimit-Limit")!: String(limit),
+         HTTPField.Name("X-RateLimit-Remaining")!: "0",
+         HTTPField.Name("X-RateLimit-Reset")!: String(Int(now.timeIntervalSince1970) + retryAfterSeconds)]
+    }
 
     var error: LightboxError {
         LightboxError(.rateLimited, "Too many requests for this key; retry after \(retryAfterSeconds) s")

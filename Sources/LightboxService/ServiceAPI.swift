@@ -37,27 +37,30 @@ public struct ServiceAPI: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: ErrorBodies())
-        router.get("/healthz") { _, _ in Self.json(200, ["status": "ok"]) }
-        router.get("/readyz") { _, _ in
+        let routes = RouteTable()
+        router.add(middleware: ErrorBodies(routes: routes))
+        routes.on(router, .get, "/healthz") { _, _ in Self.json(200, ["status": "ok"]) }
+        routes.on(router, .get, "/readyz") { _, _ in
             _ = try await store.counts()
             return Self.json(200, ["status": "ready"])
         }
-        router.get("/openapi.yaml") { _, _ in
+        routes.on(router, .get, "/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
-        router.get("/metrics") { _, _ in
+        routes.on(router, .get, "/metrics") { _, _ in
             let text = metrics.render(queue: try await store.counts(), generator: generator?.counters)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        router.post("/v1/image/product-photo") { request, _ in try await submit(request) }
-        router.get("/v1/image/:id") { request, context in
+        routes.on(router, .post, "/v1/image/product-photo") { request, _ in try await submit(request, .productPhoto) }
+        routes.on(router, .post, "/v1/image/remove-background") { request, _ in try await submit(request, .removeBackground) }
+        routes.on(router, .post, "/v1/image/replace-background") { request, _ in try await submit(request, .replaceBackground) }
+        routes.on(router, .get, "/v1/image/:id") { request, context in
             let account = try await authenticate(request)
             return Self.json(200, try await status(of: owned(context.parameters.get("id"), by: account)))
         }
-        router.delete("/v1/image/:id") { request, context in
+        routes.on(router, .delete, "/v1/image/:id") { request, context in
             let account = try await authenticate(request)
             let job = try await owned(context.parameters.get("id"), by: account)
             guard try await store.cancel(id: job.id, now: clock.now()) else {
@@ -65,37 +68,32 @@ public struct ServiceAPI: Sendable {
             }
             return Self.json(200, try await status(of: owned(job.id, by: account)))
         }
-        router.get("/v1/account") { request, _ in
+        routes.on(router, .get, "/v1/account") { request, _ in
             let account = try await authenticate(request)
             let current = try await store.account(id: account) ?? Account(id: account, balance: 0, reserved: 0, charged: 0)
             return Self.json(200, AccountBody(account: current.id, balance: current.balance, reserved: current.reserved,
                                               available: current.available, charged: current.charged))
         }
-        router.get("/outputs/files/:name") { request, context in try await file(context.parameters.get("name"), request) }
+        routes.on(router, .get, "/outputs/files/:name") { request, context in
+            try await file(context.parameters.get("name"), request)
+        }
+        addRemoveBG(to: router, routes: routes)
         return router
     }
 
     // MARK: Endpoints
 
-    private func submit(_ request: Request) async throws -> Response {
+    /// The PixelAPI-style endpoints: queue the job, answer 202 with its id.
+    private func submit(_ request: Request, _ endpoint: ProductPhotoForm.Endpoint) async throws -> Response {
         let account = try await authenticate(request)
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > config.maxUploadBytes + 65_536 {
-            throw LightboxError(.inputTooLarge, "The upload is \(length) bytes; the limit is \(config.maxUploadBytes)")
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: config.maxUploadBytes + 65_536)
-        } catch {
-            throw LightboxError(.inputTooLarge, "The upload is over the limit of \(config.maxUploadBytes) bytes")
-        }
-        let idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
-        if let idempotencyKey, !(1...255).contains(idempotencyKey.count) {
-            throw LightboxError.invalidOption("Idempotency-Key", expected: "1 to 255 characters", received: idempotencyKey)
-        }
+        let body = try await upload(of: request)
+        let idempotencyKey = try Self.idempotencyKey(request)
         let limits = config.limits
         let contentType = request.headers[.contentType]
         // Parsing, the header check and hashing in one hop off the request's thread.
-        let form = try await OffLoop.run { try ProductPhotoForm(body: body, contentType: contentType, limits: limits) }
+        let form = try await OffLoop.run {
+            try ProductPhotoForm(fields: RequestFields(body: body, contentType: contentType), endpoint: endpoint, limits: limits)
+        }
         let webhook = try form.webhookURL.map {
             try PublicURL($0, field: "webhook_url", allowPrivate: config.allowPrivateURLs).url.absoluteString
         }
@@ -103,26 +101,52 @@ public struct ServiceAPI: Sendable {
         case .upload(let photo): photo
         case .url(let url): try await fetchedPhoto(url, limits: limits)
         }
-        let (image, name) = (photo.data, photo.name)
-        let inputKey = BlobKeys.input(name)
-        if try await !blobs.exists(inputKey) {
-            try await blobs.put(image, at: inputKey, contentType: "application/octet-stream")
-        }
-        let payload = try JSONEncoder().encode(JobPayload(input: name, options: form.options))
-        // The same image with the same resolved options is the same generation: not queued or charged twice.
-        let fingerprint = form.resolved.fingerprint(input: name, extra: [webhook ?? ""])
-        let (job, _) = try await store.enqueue(
-            NewJob(account: account, payload: payload, priority: form.priority, cost: config.creditsPerImage,
-                   idempotencyKey: idempotencyKey, fingerprint: fingerprint, webhookURL: webhook), now: clock.now())
+        let (job, _) = try await enqueue(photo, form.options, resolved: form.resolved, priority: form.priority,
+                                    account: account, idempotencyKey: idempotencyKey, webhook: webhook)
         let ahead = try await queueDepth.ahead()
         return Self.json(202, Accepted(
-            generationId: job.id, status: Self.publicState(job.state), creditsUsed: job.cost,
-            pipeline: ["remove-background", "replace-background", "add-shadow"],
+            id: job.id, generationId: job.id, status: Self.publicState(job.state), creditsUsed: job.cost,
+            pipeline: endpoint.pipeline,
             estimatedSeconds: max(1, Int((Double(ahead) / Double(max(1, config.workers)) * 0.6).rounded(.up)))))
     }
 
+    /// The request's body, refused early when it is over the upload limit.
+    func upload(of request: Request) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > config.maxUploadBytes + 65_536 {
+            throw LightboxError(.inputTooLarge, "The upload is \(length) bytes; the limit is \(config.maxUploadBytes)")
+        }
+        do {
+            return try await request.body.collect(upTo: config.maxUploadBytes + 65_536)
+        } catch {
+            throw LightboxError(.inputTooLarge, "The upload is over the limit of \(config.maxUploadBytes) bytes")
+        }
+    }
+
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+        if let key, !(1...255).contains(key.count) {
+            throw LightboxError.invalidOption("Idempotency-Key", expected: "1 to 255 characters", received: key)
+        }
+        return key
+    }
+
+    /// Stores the photo and queues its job, or finds the same request's job: the same image
+    /// with the same resolved options is the same generation, not queued or charged twice.
+    func enqueue(_ photo: InputPhoto, _ options: [JobPayload.Pair], resolved: ProcessOptions, priority: Int,
+                 account: String, idempotencyKey: String?, webhook: String?) async throws -> (job: Job, created: Bool) {
+        let inputKey = BlobKeys.input(photo.name)
+        if try await !blobs.exists(inputKey) {
+            try await blobs.put(photo.data, at: inputKey, contentType: "application/octet-stream")
+        }
+        let payload = try JSONEncoder().encode(JobPayload(input: photo.name, options: options))
+        let fingerprint = resolved.fingerprint(input: photo.name, extra: [webhook ?? ""])
+        return try await store.enqueue(
+            NewJob(account: account, payload: payload, priority: priority, cost: config.creditsPerImage,
+                   idempotencyKey: idempotencyKey, fingerprint: fingerprint, webhookURL: webhook), now: clock.now())
+    }
+
     /// An `image_url` photo, fetched through the URL guard and checked as an upload is.
-    private func fetchedPhoto(_ url: String, limits: DecodeLimits) async throws -> InputPhoto {
+    func fetchedPhoto(_ url: String, limits: DecodeLimits) async throws -> InputPhoto {
         let data = try await RemoteImage.fetch(url, limit: config.maxUploadBytes, allowPrivate: config.allowPrivateURLs)
         return try await OffLoop.run { try InputPhoto(data, limits: limits) }
     }
@@ -154,25 +178,38 @@ public struct ServiceAPI: Sendable {
 
     // MARK: Helpers
 
-    /// The account a bearer key belongs to; 401 for a missing or wrong key, 429 over its rate.
-    private func authenticate(_ request: Request) async throws -> String {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-              let (account, secret) = APIKeys.parse(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
+    /// The account a key belongs to, sent as `Authorization: Bearer KEY` or as remove.bg's
+    /// `X-Api-Key: KEY`; 401 for a missing or wrong key, 429 over its rate.
+    func authenticate(_ request: Request) async throws -> String {
+        let bearer = request.headers[.authorization].flatMap {
+            $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil
+        }
+        guard let key = bearer ?? request.headers[Self.apiKeyHeader],
+              let (account, secret) = APIKeys.parse(key.trimmingCharacters(in: .whitespaces)),
               let stored = try await keys.hash(of: account),
               APIKeys.constantTimeEqual(APIKeys.hash(secret), stored)
-        else { throw LightboxError(.unauthorized, "Send a valid API key as 'Authorization: Bearer <key>'") }
+        else { throw LightboxError(.unauthorized, "Send a valid API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'") }
         try limiter.admit(account)
         return account
     }
 
-    private func owned(_ id: String?, by account: String) async throws -> Job {
+    static let apiKeyHeader = HTTPField.Name("X-Api-Key")!
+
+    func owned(_ id: String?, by account: String) async throws -> Job {
         guard let id, let job = try await store.job(id: id), job.account == account else {
             throw LightboxError(.notFound, "No generation \(id ?? "") for this key")
         }
         return job
     }
 
-    static func publicState(_ state: Job.State) -> String { state == .dead ? "failed" : state.rawValue }
+    /// The states clients parse: pending, processing, completed, failed.
+    static func publicState(_ state: Job.State) -> String {
+        switch state {
+        case .queued: "pending"
+        case .processing, .completed, .failed: state.rawValue
+        case .dead: "failed"
+        }
+    }
 
     static func json(_ status: Int, _ body: some Encodable) -> Response {
         let encoder = JSONEncoder()
@@ -184,9 +221,11 @@ public struct ServiceAPI: Sendable {
     }
 }
 
-/// Every error leaves as `{"error": {"code", "message"}}` with the code's HTTP status.
+/// Every error leaves as `{"error": {"code", "message"}}` with the code's HTTP status; a
+/// known path asked with a method it lacks is 405 with `Allow`.
 struct ErrorBodies: RouterMiddleware {
     typealias Context = BasicRequestContext
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -196,10 +235,19 @@ struct ErrorBodies: RouterMiddleware {
         } catch let limited as RateLimited {
             var response = ServiceAPI.json(429, ErrorBody(error: .init(code: limited.error.code.rawValue,
                                                                        message: limited.error.message)))
-            response.headers[.retryAfter] = String(limited.retryAfterSeconds)
+            response.headers.append(contentsOf: limited.headers)
             return response
         } catch let error as HTTPError where error.status == .notFound {
-            return ServiceAPI.json(404, ErrorBody(error: .init(code: "not_found", message: "No such endpoint")))
+            let allowed = routes.methods(for: request.uri.path)
+            guard !allowed.isEmpty else {
+                return ServiceAPI.json(404, ErrorBody(error: .init(code: "not_found", message: "No such endpoint")))
+            }
+            let allow = allowed.map(\.rawValue).joined(separator: ", ")
+            var response = ServiceAPI.json(405, ErrorBody(error: .init(
+                code: LightboxError.Code.methodNotAllowed.rawValue,
+                message: "\(request.method.rawValue) is not allowed on \(request.uri.path); use \(allow)")))
+            response.headers[.allow] = allow
+            return response
         }
     }
 }
@@ -214,6 +262,8 @@ struct ErrorBody: Codable {
 }
 
 struct Accepted: Encodable {
+    /// Both names: SDKs read either.
+    let id: String
     let generationId: String
     let status: String
     let creditsUsed: Int

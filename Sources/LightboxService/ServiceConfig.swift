@@ -34,6 +34,8 @@ public struct ServiceConfig: Sendable {
     public var publicBaseURL = Spec.publicBaseURL.defaultValue
     /// How long a stopping service waits for the jobs in flight before handing them back.
     public var shutdownGrace: Duration = .seconds(Spec.shutdownGraceSeconds.defaultValue)
+    /// How long a synchronous request (remove.bg's) waits for its job.
+    public var syncTimeoutSeconds = Spec.syncTimeoutSeconds.defaultValue
     /// How much lower than the API the worker threads run (a nice value, 0 to 19).
     public var workerNice = Spec.workerNice.defaultValue
     /// How often leases are checked and due webhooks are called.
@@ -93,6 +95,8 @@ public struct ServiceConfig: Sendable {
             help: "Serve outputs only through signed links that expire (403 otherwise)")
         public static let signedLinkSeconds = OptionSpec.integer("signed-link-seconds", 1...604_800, default: 3600,
             help: "How long a signed output link works")
+        public static let syncTimeoutSeconds = OptionSpec.integer("sync-timeout-seconds", 1...600, default: 60,
+            help: "How long POST /v1.0/removebg waits for its image (503 if no worker took it, 504 if still running)")
         public static let workerNice = OptionSpec.integer("worker-nice", 0...19, default: 19,
             help: "How much lower than the API's threads the workers run (nice value), so that the API answers at once")
         public static let presign = OptionSpec.flag("presign", default: false,
@@ -119,6 +123,7 @@ public struct ServiceConfig: Sendable {
         OptionBinding(Spec.shutdownGraceSeconds, \.shutdownGraceSeconds),
         OptionBinding(Spec.privateOutputs, \.privateOutputs),
         OptionBinding(Spec.signedLinkSeconds, \.signedLinkSeconds),
+        OptionBinding(Spec.syncTimeoutSeconds, \.syncTimeoutSeconds),
         OptionBinding(Spec.workerNice, \.workerNice),
         OptionBinding(Spec.presign, \.presign),
         OptionBinding(Spec.publicBaseURL, \.publicBaseURL),
@@ -185,4 +190,6 @@ struct JobReport: Codable, Sendable {
     let qa: QAReport?
     let notes: [String]
     let backend: String?
+    /// The product's box on the outputs.
+    var foreground: PixelRect?
 }

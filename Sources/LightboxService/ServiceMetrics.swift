@@ -34,6 +34,13 @@ public final class ServiceMetrics: Sendable {
         }
     }
 
+    /// One remove.bg request answered, by how its job ended.
+    func recordSynchronous(result: String) {
+        registry.makeCounter(descriptor: .init(namespace: "lightbox", metricName: "removebg_requests", unitName: "total",
+                                               helpText: "POST /v1.0/removebg requests answered, by result"),
+                             labels: [("result", result)]).increment()
+    }
+
     func recordWebhook(result: String) {
         registry.makeCounter(descriptor: .init(namespace: "lightbox", metricName: "webhook_deliveries", unitName: "total",
                                                helpText: "Webhook calls by result: delivered, retrying, gave_up"),

@@ -27,7 +27,9 @@ public struct ProcessOptions: Sendable {
     public var seed = Spec.seed.defaultValue
     public var straighten = Spec.straighten.defaultValue
     public var watermark = WatermarkOptions()
+    public var framing = FramingOptions()
     public var formats = Spec.format.defaultValue
+    public var channels = Spec.channels.defaultValue
     public var quality = EncodeQuality()
     /// Keep the input's full resolution (no shrink-on-load), e.g. to write cutouts.
     public var keepFullResolution = false
@@ -49,7 +51,7 @@ public struct ProcessOptions: Sendable {
     }
 
     private func checked() throws -> ProcessOptions {
-        if case .transparent = background, formats.contains(.jpeg) {
+        if case .transparent = background, formats.contains(.jpeg), channels == .rgba {
             throw LightboxError(.invalidOption, "A transparent background needs png, webp or avif; jpeg has no alpha")
         }
         if qa.minCoverage >= qa.maxCoverage {
@@ -159,6 +161,34 @@ extension ProcessOptions {
             default: "DejaVu Sans Bold", help: "Watermark text font", describe: { $0 }) {
             $0.isEmpty || $0.count > 100 ? nil : $0
         }
+        public static let frame = OptionSpec.choice("frame", default: Frame.canvas,
+            help: "canvas: the product fitted on size with margin; photo: the photo's own frame, the product where it stood; product: cropped to the product plus crop-margin")
+        public static let cropMargin = OptionSpec<CropMargin>(name: "crop-margin",
+            expected: "1, 2 or 4 lengths in px (at most 500) or % of the product (at most 50)", default: .zero,
+            help: "Space around the product with --frame product (top right bottom left, as in CSS)",
+            describe: { $0.description }) { CropMargin(parsing: $0) }
+        public static let subjectScale = OptionSpec<Double?>(name: "subject-scale",
+            expected: "original, or 10% to 100%", default: nil,
+            help: "With --frame photo or product: the product's size as a share of the frame", describe: {
+                $0.map { OptionSpec<Double>.format($0 * 100) + "%" } ?? "original"
+            }) { raw in
+            if raw.lowercased() == "original" { return .some(nil) }
+            guard case .percent(let value)? = Length(parsing: raw), (10...100).contains(value) else { return nil }
+            return .some(value / 100)
+        }
+        public static let subjectPosition = OptionSpec<SubjectPosition>(name: "subject-position",
+            expected: "original, center, or x% [y%] from 0% to 100%", default: .original,
+            help: "With --frame photo or product: where the product sits in the frame", describe: { $0.description }) {
+            SubjectPosition(parsing: $0)
+        }
+        public static let region = OptionSpec<RegionOfInterest?>(name: "region",
+            expected: "x1 y1 x2 y2 in px or %", default: nil,
+            help: "Only this part of the photo may be product; the rest is background",
+            describe: { $0?.description ?? "the whole photo" }) { raw in RegionOfInterest(parsing: raw).map { .some($0) } }
+        public static let photoMegapixels = OptionSpec.number("photo-megapixels", 0.01...100, default: 100,
+            help: "With --frame photo or product: the most megapixels the photo is rendered at (never enlarged)")
+        public static let channels = OptionSpec.choice("channels", default: Channels.rgba,
+            help: "rgba; alpha: the product's matte alone, one grey band; split: the colour bands, and the matte as a second PNG")
         public static let format = OptionSpec<[OutputFormat]>(name: "format",
             expected: "a comma list of jpeg, webp, avif, png", default: [.jpeg, .webp],
             help: "Output formats", describe: { $0.map(\.rawValue).joined(separator: ",") }) {
@@ -184,7 +214,14 @@ extension ProcessOptions {
         OptionBinding(Spec.shadow, \.shadow),
         OptionBinding(Spec.seed, \.seed),
         OptionBinding(Spec.straighten, \.straighten),
+        OptionBinding(Spec.frame, \.framing.frame),
+        OptionBinding(Spec.cropMargin, \.framing.cropMargin),
+        OptionBinding(Spec.subjectScale, \.framing.subjectScale),
+        OptionBinding(Spec.subjectPosition, \.framing.position),
+        OptionBinding(Spec.region, \.framing.region),
+        OptionBinding(Spec.photoMegapixels, \.framing.maxMegapixels),
         OptionBinding(Spec.format, \.formats),
+        OptionBinding(Spec.channels, \.channels),
         OptionBinding(Spec.jpegQuality, \.quality.jpeg),
         OptionBinding(Spec.jpegProgressive, \.quality.jpegProgressive),
         OptionBinding(Spec.webpQuality, \.quality.webp),

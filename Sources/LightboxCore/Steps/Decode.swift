@@ -11,7 +11,10 @@ public struct Decode: PipelineStep {
         let input = context.input, limits = context.options.limits
         let (format, size) = try Self.probe(input, limits: limits)
         context.sourceFormat = format
-        let target = context.options.keepFullResolution ? nil : Self.workingLongSide(for: context.options.canvas)
+        let options = context.options
+        let target = options.keepFullResolution ? nil
+            : options.framing.frame == .canvas ? Self.workingLongSide(for: options.canvas)
+            : Int((Double(size.longSide) * FramePhoto.scale(of: size, megapixels: options.framing.maxMegapixels)).rounded(.up))
         let image = try input.withUnsafeBytes { bytes -> VipsImage in
             let shrink = Self.shrinkFactor(for: size, format: format, target: target)
             let chosen = try Self.open(bytes, format, shrink: shrink)

@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 
-/// Encodes the canvas in every requested format, with no metadata, named by content.
+/// Encodes the canvas in every requested format, with no metadata, named by content:
+/// all its bands, the product's matte alone, or the colour bands and the matte as a PNG.
 public struct Encode: PipelineStep {
     public let name = "encode"
 
@@ -9,9 +10,25 @@ public struct Encode: PipelineStep {
 
     public func run(_ context: inout PipelineContext) throws {
         let canvas = try context.required(context.canvas, "canvas")
-        context.outputs = try context.options.formats.map {
-            try EncodedImage(encoding: canvas, as: $0, quality: context.options.quality)
+        let options = context.options
+        let encode = { (image: VipsImage) in
+            try options.formats.map { try EncodedImage(encoding: image, as: $0, quality: options.quality) }
         }
+        switch options.channels {
+        case .rgba: context.outputs = try encode(canvas)
+        case .alpha: context.outputs = try encode(try Self.matte(of: context))
+        case .split:
+            context.outputs = try encode(try canvas.bands(0, count: 3))
+                + [try EncodedImage(encoding: try Self.matte(of: context), as: .png, quality: options.quality)]
+        }
+    }
+
+    /// The placed product's alpha on a black canvas: what was cut out, without its shadow.
+    static func matte(of context: PipelineContext) throws -> VipsImage {
+        let canvas = try context.required(context.canvas, "canvas")
+        let product = try context.required(context.product, "placed product")
+        return try VipsImage.solid(canvas.size, colour: [0])
+            .inserting(product.image.bands(3), at: (product.frame.x, product.frame.y)).tagged(.grey).materialized()
     }
 }
 

@@ -1,5 +1,5 @@
 /// Trims to the product, scales it to fit the canvas minus the margin, and places it:
-/// centred, on the bottom margin, or standing on a scene's floor.
+/// centred, on the bottom margin, or standing on a scene's floor; or where `FramePhoto` said.
 public struct Fit: PipelineStep {
     public let name = "fit"
 
@@ -15,8 +15,8 @@ public struct Fit: PipelineStep {
             throw LightboxError(.qaFailed, "No product found: the matte is empty")
         }
         let options = context.options
-        let layout = Self.layout(product: bounds.size, canvas: options.canvas, marginPercent: options.marginPercent,
-                                 alignment: options.alignment, floorLine: context.background?.floorLine)
+        let layout = context.placement ?? Self.layout(product: bounds.size, canvas: options.canvas,
+            marginPercent: options.marginPercent, alignment: options.alignment, floorLine: context.background?.floorLine)
         let product = try colour.joined(with: matte).cropped(to: bounds)
         // Refinement already brought the product to about its drawn size; a scale near 1 needs
         // no wide kernel.

@@ -1,7 +1,7 @@
 /// Turns the model's low-resolution mask into a crisp 8-bit matte: drops clutter,
 /// upsamples along image edges, firms up the edge ramp, and optionally estimates the
 /// product's true colour at its edges. Works on the product's region at the scale the
-/// canvas needs, or on the whole frame at full size when a cutout is wanted.
+/// canvas needs, or on the whole frame at full size for a cutout or the photo's own frame.
 public struct RefineMatte: PipelineStep {
     public let name = "refine-matte"
 
@@ -18,7 +18,8 @@ public struct RefineMatte: PipelineStep {
             if dropped > 0 { context.notes.append("dropped \(dropped) clutter blob(s)") }
         }
         context.mask = SegmentationMask(image: mask, rawPeak: segmentation.rawPeak, backend: segmentation.backend)
-        let region = context.options.wantsCutout
+        // A cutout, and the photo's own frame, need the whole frame.
+        let region = context.options.wantsCutout || context.options.framing.frame != .canvas
             ? MatteRegion.whole(image.size)
             : try MatteRegion.around(mask: mask, image: image.size, options: context.options)
         var regionImage = try image.cropped(to: region.frame)
