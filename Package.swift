@@ -121,6 +121,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Yams", package: "Yams"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         // Runs the built `lightbox` binary as a user would.
         .testTarget(name: "LightboxCLITests", dependencies: [

@@ -7,56 +7,131 @@ enum OpenAPIDocument {
       version: "1.0"
       description: >-
         Self-hosted product photography: post a photo, get a studio shot. Generations are queued;
-        poll GET /v1/image/{id} until the status is completed or failed.
+        poll GET /v1/image/{id} until the status is completed or failed. POST /v1.0/removebg speaks
+        remove.bg's API v1.0 and answers with the image.
     servers:
       - url: /
     security:
       - bearer: []
+      - apiKey: []
     paths:
       /v1/image/product-photo:
         post:
           summary: Queue a product photo for a studio shot
           operationId: createProductPhoto
-          parameters:
-            - name: Idempotency-Key
-              in: header
-              required: false
-              description: The same key returns the first generation and reserves nothing more.
-              schema: {type: string, maxLength: 200}
+          parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+          requestBody: {$ref: "#/components/requestBodies/ProductPhoto"}
+          responses: {$ref: "#/components/x-queued-responses"}
+      /v1/image/remove-background:
+        post:
+          summary: Queue a transparent PNG cutout of the photo, in the photo's own frame
+          operationId: createCutout
+          parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: "#/components/schemas/CutoutRequest"}
+              multipart/form-data:
+                schema: {$ref: "#/components/schemas/CutoutUpload"}
+          responses: {$ref: "#/components/x-queued-responses"}
+      /v1/image/replace-background:
+        post:
+          summary: Queue the product on the scene a prompt describes
+          operationId: replaceBackground
+          parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  allOf:
+                    - {$ref: "#/components/schemas/ProductPhotoRequest"}
+                    - {type: object, required: [prompt], properties: {prompt: {type: string, minLength: 1, maxLength: 1000}}}
+          responses: {$ref: "#/components/x-queued-responses"}
+      /v1.0/removebg:
+        post:
+          summary: remove.bg API v1.0, answered synchronously
+          operationId: removeBackground
+          security: [{apiKey: []}, {bearer: []}]
           requestBody:
             required: true
             content:
               multipart/form-data:
                 schema:
-                  type: object
-                  description: Give image or image_url.
-                  properties:
-                    image: {type: string, contentMediaType: application/octet-stream, description: "JPEG, PNG, WebP, HEIC/AVIF or TIFF, at most 25 MB and 50 MP"}
-                    image_url: {type: string, format: uri, description: "http or https, public hosts only, no redirects"}
-                    webhook_url: {type: string, format: uri, description: "Called with the generation when it ends; signed with Lightbox-Signature"}
-                    preset: {type: string, description: "white-studio, gradient-light, marble, outdoor, wood-table, concrete, linen, pastel or custom"}
-                    background_prompt: {type: string, maxLength: 1000}
-                    shadow_type: {type: string, enum: [none, soft, hard, natural, floating]}
-                    output_format: {type: string, description: "jpeg, webp, avif, png, or a comma list"}
-                    size: {type: string, pattern: "^[0-9]+[xX*][0-9]+$", description: "WIDTHxHEIGHT, 16 to 8000 each"}
-                    margin: {type: string, description: "percent of the canvas, 0 to 45"}
-                    watermark: {type: string, maxLength: 200}
-                    seed: {type: string, description: "0 to 4294967295"}
-                    straighten: {type: string, enum: ["true", "false"]}
-                    priority: {type: string, enum: [interactive, batch]}
+                  allOf:
+                    - {$ref: "#/components/schemas/RemoveBGParameters"}
+                    - type: object
+                      properties:
+                        image_file: {type: string, contentMediaType: application/octet-stream}
+              application/x-www-form-urlencoded:
+                schema: {$ref: "#/components/schemas/RemoveBGParameters"}
+              application/json:
+                schema: {$ref: "#/components/schemas/RemoveBGParameters"}
           responses:
-            "202":
-              description: Queued
+            "200":
+              description: >-
+                The image (PNG, JPEG, WebP, or a ZIP of color.jpg and alpha.png), with X-Type, X-Width,
+                X-Height, X-Credits-Charged and X-Foreground-Top/Left/Width/Height; JSON with Accept: application/json
+              content:
+                image/png: {}
+                image/jpeg: {}
+                image/webp: {}
+                application/zip: {}
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      data:
+                        type: object
+                        properties:
+                          result_b64: {type: string}
+                          foreground_top: {type: integer}
+                          foreground_left: {type: integer}
+                          foreground_width: {type: integer}
+                          foreground_height: {type: integer}
+            "400": {$ref: "#/components/responses/RemoveBGError"}
+            "402": {$ref: "#/components/responses/RemoveBGError"}
+            "403": {$ref: "#/components/responses/RemoveBGError"}
+            "413": {$ref: "#/components/responses/RemoveBGError"}
+            "415": {$ref: "#/components/responses/RemoveBGError"}
+            "429": {$ref: "#/components/responses/RemoveBGError"}
+            "500": {$ref: "#/components/responses/RemoveBGError"}
+            "503": {$ref: "#/components/responses/RemoveBGError"}
+            "504": {$ref: "#/components/responses/RemoveBGError"}
+      /v1.0/account:
+        get:
+          summary: remove.bg's account view of the key's credits
+          operationId: getRemoveBGAccount
+          security: [{apiKey: []}, {bearer: []}]
+          responses:
+            "200":
+              description: Credits (all pay-as-you-go here; no free calls)
               content:
                 application/json:
-                  schema: {$ref: "#/components/schemas/Accepted"}
-            "400": {$ref: "#/components/responses/Error"}
-            "401": {$ref: "#/components/responses/Error"}
-            "402": {$ref: "#/components/responses/Error"}
-            "413": {$ref: "#/components/responses/Error"}
-            "415": {$ref: "#/components/responses/Error"}
-            "422": {$ref: "#/components/responses/Error"}
-            "429": {$ref: "#/components/responses/Error"}
+                  schema:
+                    type: object
+                    properties:
+                      data:
+                        type: object
+                        properties:
+                          attributes:
+                            type: object
+                            properties:
+                              credits:
+                                type: object
+                                properties:
+                                  total: {type: integer}
+                                  subscription: {type: integer}
+                                  payg: {type: integer}
+                                  enterprise: {type: integer}
+                              api:
+                                type: object
+                                properties:
+                                  free_calls: {type: integer}
+                                  sizes: {type: string}
+            "403": {$ref: "#/components/responses/RemoveBGError"}
+            "429": {$ref: "#/components/responses/RemoveBGError"}
       /v1/image/{id}:
         parameters:
           - {name: id, in: path, required: true, schema: {type: string}}
@@ -159,7 +234,60 @@ enum OpenAPIDocument {
     components:
       securitySchemes:
         bearer: {type: http, scheme: bearer}
+        apiKey: {type: apiKey, in: header, name: X-Api-Key}
+      parameters:
+        IdempotencyKey:
+          name: Idempotency-Key
+          in: header
+          required: false
+          description: The same key returns the first generation and reserves nothing more.
+          schema: {type: string, minLength: 1, maxLength: 255}
+      requestBodies:
+        ProductPhoto:
+          required: true
+          content:
+            multipart/form-data:
+              schema:
+                allOf:
+                  - {$ref: "#/components/schemas/ProductPhotoFields"}
+                  - oneOf:
+                      - {type: object, required: [image], properties: {image: {type: string, contentMediaType: application/octet-stream, description: "JPEG, PNG, WebP, HEIC/AVIF or TIFF, at most 25 MB and 50 MP"}}, not: {required: [image_url]}}
+                      - {type: object, required: [image_url], properties: {image_url: {$ref: "#/components/schemas/ImageURL"}}, not: {required: [image]}}
+            application/json:
+              schema: {$ref: "#/components/schemas/ProductPhotoRequest"}
+            application/x-www-form-urlencoded:
+              schema: {$ref: "#/components/schemas/ProductPhotoRequest"}
+      x-queued-responses:
+        "202":
+          description: Queued
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Accepted"}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "402": {$ref: "#/components/responses/Error"}
+        "413": {$ref: "#/components/responses/Error"}
+        "415": {$ref: "#/components/responses/Error"}
+        "422": {$ref: "#/components/responses/Error"}
+        "429": {$ref: "#/components/responses/Error"}
       responses:
+        RemoveBGError:
+          description: An error in remove.bg's shape
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [errors]
+                properties:
+                  errors:
+                    type: array
+                    items:
+                      type: object
+                      required: [title, code]
+                      properties:
+                        title: {type: string}
+                        code: {type: string}
+                        detail: {type: string}
         Error:
           description: An error
           content:
@@ -176,11 +304,66 @@ enum OpenAPIDocument {
               properties:
                 code: {type: string}
                 message: {type: string}
+        ImageURL: {type: string, format: uri, description: "http or https, public hosts only, no redirects"}
+        ProductPhotoFields:
+          type: object
+          properties:
+            webhook_url: {type: string, format: uri, description: "Called with the generation when it ends; signed with Lightbox-Signature"}
+            preset: {type: string, description: "white-studio, gradient-light, marble, outdoor, wood-table, concrete, linen, pastel or custom"}
+            background_prompt: {type: string, minLength: 1, maxLength: 1000}
+            shadow_type: {type: string, enum: [none, soft, hard, natural, floating]}
+            output_format: {type: string, description: "jpeg, webp, avif, png, or a comma list"}
+            size: {type: string, pattern: "^[0-9]+[xX*][0-9]+$", description: "WIDTHxHEIGHT, 16 to 8000 each"}
+            margin: {type: string, description: "percent of the canvas, 0 to 45"}
+            watermark: {type: string, minLength: 1, maxLength: 200}
+            seed: {type: [string, integer], description: "0 to 4294967295"}
+            straighten: {type: [string, boolean], enum: ["true", "false", true, false]}
+            priority: {type: string, enum: [interactive, batch]}
+        ProductPhotoRequest:
+          description: A JSON or form body takes the photo by URL.
+          allOf:
+            - {$ref: "#/components/schemas/ProductPhotoFields"}
+            - {type: object, required: [image_url], properties: {image_url: {$ref: "#/components/schemas/ImageURL"}}}
+        CutoutRequest:
+          type: object
+          required: [image_url]
+          properties:
+            image_url: {$ref: "#/components/schemas/ImageURL"}
+            output_format: {type: string, enum: [png, webp, avif]}
+            webhook_url: {type: string, format: uri}
+            priority: {type: string, enum: [interactive, batch]}
+        CutoutUpload:
+          type: object
+          oneOf:
+            - {type: object, required: [image], properties: {image: {type: string, contentMediaType: application/octet-stream}}, not: {required: [image_url]}}
+            - {type: object, required: [image_url], properties: {image_url: {$ref: "#/components/schemas/ImageURL"}}, not: {required: [image]}}
+          properties:
+            output_format: {type: string, enum: [png, webp, avif]}
+            webhook_url: {type: string, format: uri}
+        RemoveBGParameters:
+          type: object
+          description: Give exactly one of image_file, image_file_b64 and image_url.
+          properties:
+            image_file_b64: {type: string}
+            image_url: {$ref: "#/components/schemas/ImageURL"}
+            size: {type: string, enum: [auto, preview, full, 50MP, small, regular, medium, hd, 4k]}
+            type: {type: string, enum: [auto, person, product, animal, car, car_interior, car_part, transportation, graphics, other]}
+            format: {type: string, enum: [auto, png, jpg, webp, zip]}
+            channels: {type: string, enum: [rgba, alpha]}
+            bg_color: {type: string, description: "hex (81d4fa, fff, 81d4faff with alpha 00 or ff) or a colour name"}
+            crop: {type: [string, boolean], enum: ["true", "false", true, false]}
+            crop_margin: {type: string, description: "1, 2 or 4 values in px (at most 500) or % (at most 50)"}
+            scale: {type: string, description: "original, or 10% to 100%"}
+            position: {type: string, description: "original, center, or x% y% from 0% to 100%"}
+            roi: {type: string, description: "x1 y1 x2 y2 in px or %"}
+            add_shadow: {type: [string, boolean], enum: ["true", "false", true, false]}
+            semitransparency: {type: [string, boolean], enum: ["true", "false", true, false]}
         Accepted:
           type: object
           properties:
+            id: {type: string}
             generation_id: {type: string}
-            status: {type: string, enum: [queued]}
+            status: {type: string, enum: [pending, processing, completed, failed]}
             credits_used: {type: integer}
             pipeline: {type: array, items: {type: string}}
             estimated_seconds: {type: integer}
@@ -188,7 +371,7 @@ enum OpenAPIDocument {
           type: object
           properties:
             generation_id: {type: string}
-            status: {type: string, enum: [queued, processing, completed, failed]}
+            status: {type: string, enum: [pending, processing, completed, failed]}
             attempts: {type: integer}
             output_url: {type: [string, "null"]}
             outputs: {type: object, additionalProperties: {type: string}}

@@ -7,8 +7,8 @@ import Testing
 @Suite struct PipelineTests {
     @Test func standardStepsInOrder() {
         #expect(Pipeline.standard.steps.map(\.name) == [
-            "decode", "orient", "colour", "segment", "refine-matte", "straighten", "cutout", "qa",
-            "background", "fit", "shadow", "composite", "watermark", "encode",
+            "decode", "orient", "colour", "segment", "refine-matte", "region", "straighten", "cutout", "qa",
+            "frame", "background", "fit", "shadow", "composite", "watermark", "encode",
         ])
     }
 

@@ -15,7 +15,7 @@ import Yams
         #expect(accepted.status == 202)
         let body = accepted.json
         let id = try #require(body["generation_id"] as? String)
-        #expect(body["status"] as? String == "queued" && body["credits_used"] as? Int == 1)
+        #expect(body["status"] as? String == "pending" && body["id"] as? String == id && body["credits_used"] as? Int == 1)
         #expect(body["pipeline"] as? [String] == ["remove-background", "replace-background", "add-shadow"])
         #expect((body["estimated_seconds"] as? Int ?? 0) >= 1)
 
@@ -87,7 +87,9 @@ import Yams
         #expect(reply.status == 200 && document["openapi"] as? String == "3.1.0")
         let paths = try #require(document["paths"] as? [String: [String: Any]])
         let routes: [(String, String)] = [
-            ("/v1/image/product-photo", "post"), ("/v1/image/{id}", "get"), ("/v1/image/{id}", "delete"),
+            ("/v1/image/product-photo", "post"), ("/v1/image/remove-background", "post"),
+            ("/v1/image/replace-background", "post"), ("/v1.0/removebg", "post"), ("/v1.0/account", "get"),
+            ("/v1/image/{id}", "get"), ("/v1/image/{id}", "delete"),
             ("/v1/account", "get"), ("/outputs/files/{name}", "get"), ("/metrics", "get"), ("/healthz", "get"),
             ("/readyz", "get"), ("/openapi.yaml", "get"),
         ]
@@ -97,6 +99,79 @@ import Yams
         #expect(Set(paths.keys) == Set(routes.map(\.0)), "and nothing else")
         #expect(try await service.send(.GET, "/healthz").status == 200)
         #expect(try await service.send(.GET, "/readyz").status == 200)
+        await service.stop()
+    }
+
+    /// As PixelAPI's SDK calls: JSON bodies with image_url, JSON content type on every request
+    /// (GETs too), polls by `id`, and only pending, processing, completed or failed as a status.
+    @Test func pixelAPIClientsPostJSONAndPollById() async throws {
+        let site = try await StoreSite.start(photo: try Fixtures.data("lipstick-small.jpg"), failFirst: 0)
+        defer { site.task.cancel() }
+        let service = try await ServiceHarness.start(workers: 1) { $0.allowPrivateURLs = true }
+        let key = try await service.key(credits: 10)
+        let url = "http://127.0.0.1:\(site.port)/photo.jpg"
+        let json = ["Content-Type": "application/json"]
+        func post(_ path: String, _ body: [String: Any]) async throws -> APIClient.Reply {
+            try await service.send(.POST, path, key: key, body: try JSONSerialization.data(withJSONObject: body),
+                                   contentType: "application/json")
+        }
+        func poll(_ accepted: APIClient.Reply) async throws -> APIClient.Reply {
+            let id = try #require(accepted.json["id"] as? String, "\(accepted.json)")
+            #expect(accepted.json["generation_id"] as? String == id)
+            var seen: Set<String> = []
+            let deadline = Date() + 90
+            while Date() < deadline {
+                let reply = try await service.send(.GET, "/v1/image/\(id)", key: key, headers: json)
+                let status = reply.json["status"] as? String ?? "?"
+                seen.insert(status)
+                if status == "completed" || status == "failed" {
+                    #expect(seen.isSubset(of: ["pending", "processing", "completed", "failed"]), "\(seen)")
+                    return reply
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw CancellationError()
+        }
+
+        let cutout = try await post("/v1/image/remove-background", ["image_url": url])
+        #expect(cutout.status == 202 && cutout.json["status"] as? String == "pending", "\(cutout.json)")
+        #expect(cutout.json["pipeline"] as? [String] == ["remove-background"])
+        let done = try await poll(cutout)
+        let file = try await service.send(.GET, try #require(done.json["output_url"] as? String), headers: json)
+        let pixels = try Pixels(decoding: file.body)
+        #expect(file.headers["content-type"] == "image/png" && pixels.bands == 4, "a transparent PNG")
+        #expect(pixels.width == 1200 && pixels.height == 1600 && pixels[5, 5, 3] == 0 && pixels[652, 900, 3] == 255)
+
+        let scene = try await post("/v1/image/replace-background", ["image_url": url, "prompt": "on a marble counter",
+                                                                      "size": "300x300", "output_format": "jpeg"])
+        #expect(scene.status == 202, "\(scene.json)")
+        let sceneDone = try await poll(scene)
+        #expect(sceneDone.json["status"] as? String == "completed", "\(sceneDone.json)")
+        let noPrompt = try await post("/v1/image/replace-background", ["image_url": url])
+        #expect(noPrompt.status == 400 && noPrompt.error?.code == "missing_field" && noPrompt.error?.message.contains("prompt") == true)
+
+        let product = try await post("/v1/image/product-photo", ["image_url": url, "size": "200x200", "seed": 3])
+        #expect(product.status == 202 && product.json["pipeline"] as? [String] == ["remove-background", "replace-background",
+                                                                                    "add-shadow"])
+        #expect(try await poll(product).json["status"] as? String == "completed")
+        let notObject = try await service.send(.POST, "/v1/image/product-photo", key: key, body: Data("[1]".utf8),
+                                               contentType: "application/json")
+        #expect(notObject.status == 400 && notObject.error?.code == "invalid_option")
+        await service.stop()
+    }
+
+    @Test func aKnownPathWithAnotherMethodIs405WithAllow() async throws {
+        let service = try await ServiceHarness.start(workers: 0)
+        let cases: [(HTTPMethod, String, String)] = [
+            (.PUT, "/v1/account", "GET"), (.GET, "/v1.0/removebg", "POST"), (.POST, "/v1/image/gen_x", "GET, DELETE"),
+            (.DELETE, "/healthz", "GET"),
+        ]
+        for (method, path, allow) in cases {
+            let reply = try await service.send(method, path)
+            #expect(reply.status == 405 && reply.headers["allow"] == allow && reply.error?.code == "method_not_allowed",
+                    "\(method) \(path): \(reply.status) \(reply.headers)")
+        }
+        #expect(try await service.send(.GET, "/v2/nothing").status == 404)
         await service.stop()
     }
 

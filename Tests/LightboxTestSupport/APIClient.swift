@@ -68,7 +68,7 @@ public struct APIClient: Sendable {
         while true {
             let reply = try await send(.GET, "/v1/image/\(id)", key: key)
             let status = reply.json["status"] as? String
-            if status != "queued" && status != "processing" || Date() > deadline { return reply }
+            if status != "pending" && status != "processing" || Date() > deadline { return reply }
             try await Task.sleep(for: .milliseconds(100))
         }
     }
