@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 python3 -c "import moto.server" 2>/dev/null || python3 -m pip install --quiet "moto[server]"
+# The OpenAPI fuzzer and the HTTP library the compatibility clients are written with.
+python3 -c "import schemathesis, requests" 2>/dev/null || python3 -m pip install --quiet schemathesis requests
 source scripts/test-servers.sh
 swift test "$@"

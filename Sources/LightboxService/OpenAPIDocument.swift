@@ -1,5 +1,11 @@
 /// `GET /openapi.yaml`: the API as it is served, in OpenAPI 3.1.
 enum OpenAPIDocument {
+    /// What the three queueing endpoints answer, in YAML's flow style so that it fits on one line.
+    private static let queuedResponses = "{\"202\": {description: Queued, content: {application/json: {schema: "
+        + "{$ref: \"#/components/schemas/Accepted\"}}}}, "
+        + ["400", "401", "402", "413", "415", "422", "429"].map { "\"\($0)\": {$ref: \"#/components/responses/Error\"}" }
+            .joined(separator: ", ") + "}"
+
     static let yaml = """
     openapi: 3.1.0
     info:
@@ -21,7 +27,7 @@ enum OpenAPIDocument {
           operationId: createProductPhoto
           parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
           requestBody: {$ref: "#/components/requestBodies/ProductPhoto"}
-          responses: {$ref: "#/components/x-queued-responses"}
+          responses: \(queuedResponses)
       /v1/image/remove-background:
         post:
           summary: Queue a transparent PNG cutout of the photo, in the photo's own frame
@@ -34,7 +40,7 @@ enum OpenAPIDocument {
                 schema: {$ref: "#/components/schemas/CutoutRequest"}
               multipart/form-data:
                 schema: {$ref: "#/components/schemas/CutoutUpload"}
-          responses: {$ref: "#/components/x-queued-responses"}
+          responses: \(queuedResponses)
       /v1/image/replace-background:
         post:
           summary: Queue the product on the scene a prompt describes
@@ -48,7 +54,7 @@ enum OpenAPIDocument {
                   allOf:
                     - {$ref: "#/components/schemas/ProductPhotoRequest"}
                     - {type: object, required: [prompt], properties: {prompt: {type: string, minLength: 1, maxLength: 1000}}}
-          responses: {$ref: "#/components/x-queued-responses"}
+          responses: \(queuedResponses)
       /v1.0/removebg:
         post:
           summary: remove.bg API v1.0, answered synchronously
@@ -62,12 +68,13 @@ enum OpenAPIDocument {
                   allOf:
                     - {$ref: "#/components/schemas/RemoveBGParameters"}
                     - type: object
+                      required: [image_file]
                       properties:
                         image_file: {type: string, contentMediaType: application/octet-stream}
               application/x-www-form-urlencoded:
-                schema: {$ref: "#/components/schemas/RemoveBGParameters"}
+                schema: {$ref: "#/components/schemas/RemoveBGByValue"}
               application/json:
-                schema: {$ref: "#/components/schemas/RemoveBGParameters"}
+                schema: {$ref: "#/components/schemas/RemoveBGByValue"}
           responses:
             "200":
               description: >-
@@ -257,19 +264,6 @@ enum OpenAPIDocument {
               schema: {$ref: "#/components/schemas/ProductPhotoRequest"}
             application/x-www-form-urlencoded:
               schema: {$ref: "#/components/schemas/ProductPhotoRequest"}
-      x-queued-responses:
-        "202":
-          description: Queued
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Accepted"}
-        "400": {$ref: "#/components/responses/Error"}
-        "401": {$ref: "#/components/responses/Error"}
-        "402": {$ref: "#/components/responses/Error"}
-        "413": {$ref: "#/components/responses/Error"}
-        "415": {$ref: "#/components/responses/Error"}
-        "422": {$ref: "#/components/responses/Error"}
-        "429": {$ref: "#/components/responses/Error"}
       responses:
         RemoveBGError:
           description: An error in remove.bg's shape
@@ -340,12 +334,17 @@ enum OpenAPIDocument {
           properties:
             output_format: {type: string, enum: [png, webp, avif]}
             webhook_url: {type: string, format: uri}
+        RemoveBGByValue:
+          description: The photo as base64 or by URL, not both.
+          allOf:
+            - {$ref: "#/components/schemas/RemoveBGParameters"}
+            - oneOf:
+                - {type: object, required: [image_file_b64], properties: {image_file_b64: {type: string, contentEncoding: base64}}, not: {required: [image_url]}}
+                - {type: object, required: [image_url], properties: {image_url: {$ref: "#/components/schemas/ImageURL"}}, not: {required: [image_file_b64]}}
         RemoveBGParameters:
           type: object
           description: Give exactly one of image_file, image_file_b64 and image_url.
           properties:
-            image_file_b64: {type: string}
-            image_url: {$ref: "#/components/schemas/ImageURL"}
             size: {type: string, enum: [auto, preview, full, 50MP, small, regular, medium, hd, 4k]}
             type: {type: string, enum: [auto, person, product, animal, car, car_interior, car_part, transportation, graphics, other]}
             format: {type: string, enum: [auto, png, jpg, webp, zip]}

@@ -14,15 +14,18 @@ final class RouteTable: Sendable {
         router.on(RouterPath(path), method: method, use: handler)
     }
 
-    /// The methods `path` has, or none when no route has that path.
+    /// The methods `path` has, or none when no route has that path. A route spelled out
+    /// (`/v1/image/remove-background`) hides one with a parameter (`/v1/image/:id`), as in the router.
     func methods(for path: String) -> [HTTPRequest.Method] {
         let asked = Self.segments(path)
-        return routes.withLock { routes in
+        let matching = routes.withLock { routes in
             routes.filter { route in
                 route.pattern.count == asked.count
                     && zip(route.pattern, asked).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
-            }.map(\.method)
+            }
         }
+        let literal = matching.filter { !$0.pattern.contains { $0.hasPrefix(":") } }
+        return (literal.isEmpty ? matching : literal).map(\.method)
     }
 
     private static func segments(_ path: String) -> [Substring] {

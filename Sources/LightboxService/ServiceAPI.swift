@@ -184,7 +184,11 @@ public struct ServiceAPI: Sendable {
         let bearer = request.headers[.authorization].flatMap {
             $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil
         }
-        guard let key = bearer ?? request.headers[Self.apiKeyHeader],
+        let apiKey = request.headers[Self.apiKeyHeader]
+        if let bearer, let apiKey, bearer.trimmingCharacters(in: .whitespaces) != apiKey.trimmingCharacters(in: .whitespaces) {
+            throw LightboxError(.unauthorized, "Authorization and X-Api-Key name different keys; send one")
+        }
+        guard let key = bearer ?? apiKey,
               let (account, secret) = APIKeys.parse(key.trimmingCharacters(in: .whitespaces)),
               let stored = try await keys.hash(of: account),
               APIKeys.constantTimeEqual(APIKeys.hash(secret), stored)
