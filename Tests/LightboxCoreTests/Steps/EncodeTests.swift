@@ -53,3 +53,20 @@ import Testing
         #expect(OutputFormat.parseList("jpeg,gif") == nil)
     }
 }
+
+@Suite struct EncodeChannelsTests {
+    @Test func alphaIsTheProductsMatteAloneAndSplitAddsItAsAPNG() throws {
+        let input = try Fixtures.data("bottle-exif8.jpg")
+        let alpha = try TestEngine.run(input, [("channels", "alpha"), ("format", "png"), ("background", "#336699"),
+                                               ("size", "400x400")])
+        let matte = try Pixels(decoding: try #require(alpha.outputs.first).data)
+        let frame = try #require(alpha.productFrame)
+        #expect(matte.bands == 1 && matte[2, 2] == 0, "the background colour does not reach the matte")
+        #expect(matte[frame.x + frame.width / 2, frame.y + frame.height / 2] == 255)
+
+        let split = try TestEngine.run(input, [("channels", "split"), ("format", "jpeg"), ("background", "transparent"),
+                                               ("size", "400x400")])
+        #expect(split.outputs.map(\.format) == [.jpeg, .png], "a JPEG is allowed: it carries no alpha")
+        #expect(try Pixels(decoding: split.outputs[1].data).values == matte.values)
+    }
+}
