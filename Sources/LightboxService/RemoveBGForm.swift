@@ -44,7 +44,7 @@ struct RemoveBGForm {
         }
         let makeSource = try Self.source(form, limits: limits)
 
-        var options: [(name: String, value: String)] = [("shadow", "none")]
+        var options: [(name: String, value: String)] = []
         func choose<T>(_ name: String, from table: [String: T], default fallback: String) throws -> T {
             let value = (text(name) ?? fallback).lowercased()
             guard let chosen = table[value] else {
@@ -61,7 +61,7 @@ struct RemoveBGForm {
         let type = try choose("type", from: Dictionary(uniqueKeysWithValues: Self.types.map { ($0, $0) }), default: "auto")
         foregroundType = type == "auto" ? "product" : type
         options.append(("frame", try flag("crop") ? "product" : "photo"))
-        if try flag("add_shadow") { options[0] = ("shadow", "natural") }
+        options.append(("shadow", try flag("add_shadow") ? "natural" : "none"))
         _ = try flag("semitransparency")  // our matte keeps soft edges and glass either way
         let background = try text("bg_color").map(Self.colour)
         let channels = try choose("channels", from: ["rgba": Channels.rgba, "alpha": .alpha], default: "rgba")
