@@ -77,9 +77,11 @@ extension ServiceAPI {
         while ![.completed, .failed, .dead].contains(current.state) {
             guard clock.now() < deadline else {
                 if current.state == .queued, try await store.cancel(id: job.id, now: clock.now()) {
+                    metrics.recordSynchronous(result: "not_taken")
                     throw LightboxError(.modelUnavailable, "No worker took the image within \(config.syncTimeoutSeconds) s; "
                                         + "it was not charged. Try again later")
                 }
+                metrics.recordSynchronous(result: "timed_out")
                 throw LightboxError(.timedOut, "The image is still being processed after \(config.syncTimeoutSeconds) s "
                                     + "(generation \(job.id)); send the same request again to collect it without a second charge")
             }

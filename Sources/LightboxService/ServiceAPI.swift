@@ -77,6 +77,11 @@ public struct ServiceAPI: Sendable {
         routes.on(router, .get, "/outputs/files/:name") { request, context in
             try await file(context.parameters.get("name"), request)
         }
+        for (path, type, text) in [("/studio", "text/html; charset=utf-8", StudioPage.html),
+                                   ("/studio/studio.css", "text/css", StudioPage.css),
+                                   ("/studio/studio.js", "text/javascript", StudioPage.script)] {
+            routes.on(router, .get, path) { _, _ in Self.page(text, type: type) }
+        }
         addRemoveBG(to: router, routes: routes)
         return router
     }
@@ -213,6 +218,15 @@ public struct ServiceAPI: Sendable {
         case .processing, .completed, .failed: state.rawValue
         case .dead: "failed"
         }
+    }
+
+    /// A page or one of its assets, locked to this origin: no framing, no outside scripts.
+    static func page(_ text: String, type: String) -> Response {
+        Response(status: .ok, headers: [
+            .contentType: type, .cacheControl: "no-cache",
+            .contentSecurityPolicy: "default-src 'self'; img-src 'self' blob: data: http: https:; frame-ancestors 'none'",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff", HTTPField.Name("Referrer-Policy")!: "no-referrer",
+        ], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func json(_ status: Int, _ body: some Encodable) -> Response {

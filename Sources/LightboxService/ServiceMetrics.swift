@@ -37,7 +37,7 @@ public final class ServiceMetrics: Sendable {
     /// One remove.bg request answered, by how its job ended.
     func recordSynchronous(result: String) {
         registry.makeCounter(descriptor: .init(namespace: "lightbox", metricName: "removebg_requests", unitName: "total",
-                                               helpText: "POST /v1.0/removebg requests answered, by result"),
+                                               helpText: "POST /v1.0/removebg requests answered, by result: completed, failed, not_taken, timed_out"),
                              labels: [("result", result)]).increment()
     }
 

@@ -243,6 +243,8 @@ import ZIPFoundation
         #expect(reply.status == 503 && Self.error(reply)?.title.contains("not charged") == true, "\(reply.json)")
         let account = try await service.send(.GET, "/v1/account", key: key).json
         #expect(account["available"] as? Int == 2 && account["charged"] as? Int == 0)
+        let metrics = String(decoding: try await service.send(.GET, "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains(#"lightbox_removebg_requests_total{result="not_taken"} 1"#), "\(metrics)")
         await service.stop()
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+import LightboxIO
+import LightboxTestSupport
+import Testing
+
+/// `/studio` in a real headless Chromium (Tests/Pages/studio_test.py, selenium), against a
+/// real service with the real model. Screenshots are kept in the scratch folder it names.
+@Suite(.serialized) struct StudioPageTests {
+    @Test func aPersonSignsInUploadsAPhotoAndDownloadsTheShot() async throws {
+        let service = try await ServiceHarness.start(workers: 1)
+        let key = try await service.key(credits: 5)
+        let shots = try Fixtures.scratchFolder("studio-screenshots")
+        let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/Pages/studio_test.py").path
+        let result = try await onThread {
+            try ChildProcess.run("/usr/bin/env", ["python3", script, "http://127.0.0.1:\(service.port)", key,
+                                                  Fixtures.url("mug-wood.jpg").path, shots.path])
+        }
+        #expect(result.status == 0, "\(result.standardError.suffix(3000))")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
+                                "\(result.standardOutput)")
+        #expect(seen["title"] as? String == "Lightbox Studio")
+        #expect((seen["wrong_key"] as? String)?.contains("valid API key") == true, "\(seen)")
+        #expect(seen["studio_hidden_after_wrong_key"] as? Bool == true && seen["key_in_url"] as? Bool == false)
+        #expect(seen["status"] as? String == "completed" && seen["job_json"] as? String == "completed", "\(seen)")
+        #expect(seen["credits_before"] as? String == "5 credits available" && seen["credits_after"] as? String == "4 credits available")
+        #expect(seen["downloads"] as? [String] == ["download-jpeg", "download-webp"])
+        #expect((seen["before_clip"] as? String)?.contains("20%") == true, "the slider reveals the before photo")
+        let jpeg = try #require(seen["jpeg"] as? [String: Any])
+        #expect(jpeg["type"] as? String == "image/jpeg" && jpeg["size"] as? [Int] == [600, 600])
+        // Marble is a light grey stone, not the default white; the mug's blue is at the centre.
+        let corner = try #require(jpeg["corner"] as? [Int]), centre = try #require(jpeg["centre"] as? [Int])
+        #expect(corner.allSatisfy { (150...250).contains($0) } && corner != [255, 255, 255], "\(corner)")
+        #expect(centre[2] > centre[0] + 20, "the blue mug at the centre: \(centre)")
+        #expect(seen["phone_scroll_width"] as? Int ?? 1000 <= 390, "no sideways scrolling at phone width")
+        for name in ["studio-sign-in.png", "studio-result.png", "studio-phone.png"] {
+            #expect(FileManager.default.fileExists(atPath: shots.appendingPathComponent(name).path), "\(name)")
+        }
+        print("studio screenshots: \(shots.path)")
+        await service.stop()
+    }
+}
