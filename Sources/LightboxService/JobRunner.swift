@@ -104,7 +104,8 @@ public final class JobRunner: Sendable {
     private func run(_ job: Job) -> Result<Data, LightboxError> {
         do {
             let payload = try JSONDecoder().decode(JobPayload.self, from: job.payload)
-            let options = config.engine.applied(to: try ProcessOptions.resolve(payload.options.map { (name: $0.name, value: $0.value) }))
+            var options = config.engine.applied(to: try ProcessOptions.resolve(payload.options.map { (name: $0.name, value: $0.value) }))
+            options.backgroundImage = try payload.backgroundImage.map(readInput)
             let rendering = renderer.render(read: { try readInput(payload.input) }, options: options, write: writeOutput)
             if let outcome = rendering.outcome { metrics.record(timings: outcome.timings, failure: rendering.error) }
             if let error = rendering.error { return .failure(error) }

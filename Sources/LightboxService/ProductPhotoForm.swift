@@ -111,8 +111,13 @@ struct InputPhoto {
     let data: Data
     let name: String
 
-    init(_ data: Data, limits: DecodeLimits) throws {
-        _ = try Decode.probe(data, limits: limits)
+    /// `field` names the photo in errors when it is not the main one.
+    init(_ data: Data, limits: DecodeLimits, field: String? = nil) throws {
+        do {
+            _ = try Decode.probe(data, limits: limits)
+        } catch let error as LightboxError where field != nil {
+            throw LightboxError(error.code, "\(field!): \(error.message)")
+        }
         self.data = data
         name = SHA256.hash(data: data).hex + ".img"
     }

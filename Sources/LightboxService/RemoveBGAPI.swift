@@ -27,8 +27,17 @@ extension ServiceAPI {
         case .upload(let photo): photo
         case .url(let url): try await fetchedPhoto(url, limits: limits)
         }
-        let (queued, created) = try await enqueue(photo, form.options, resolved: form.resolved, priority: 10, account: account,
-                                                  idempotencyKey: try Self.idempotencyKey(request), webhook: nil)
+        let background: InputPhoto? = switch form.backgroundSource {
+        case .upload(let photo): photo
+        case .url(let url): try await fetchedPhoto(url, limits: limits, field: "bg_image_url")
+        case nil: nil
+        }
+        // The fingerprint covers the background photo too.
+        var resolved = form.resolved
+        resolved.backgroundImage = background?.data
+        let (queued, created) = try await enqueue(photo, form.options, resolved: resolved, priority: 10, account: account,
+                                                  idempotencyKey: try Self.idempotencyKey(request), webhook: nil,
+                                                  background: background)
         let job = try await finished(queued)
         metrics.recordSynchronous(result: job.state == .completed ? "completed" : "failed")
         guard job.state == .completed, let result = job.result,

@@ -26,6 +26,8 @@ struct RemoveBGForm {
     ]
 
     let source: ProductPhotoForm.Source
+    /// bg_image_file or bg_image_url: a photo to put behind the product.
+    let backgroundSource: ProductPhotoForm.Source?
     let options: [JobPayload.Pair]
     let resolved: ProcessOptions
     let packaging: Packaging
@@ -38,11 +40,8 @@ struct RemoveBGForm {
                                 + Self.parameters.joined(separator: ", "))
         }
         let text = { (name: String) -> String? in form.text(name).flatMap { $0.isEmpty ? nil : $0 } }
-        if text("bg_image_url") != nil || form.first("bg_image_file") != nil {
-            throw LightboxError(.invalidOption, "bg_image_url and bg_image_file are not supported here; "
-                                + "use bg_color, or Lightbox's own background scenes at /v1/image/product-photo")
-        }
         let makeSource = try Self.source(form, limits: limits)
+        let makeBackground = try Self.background(form, limits: limits)
 
         var options: [(name: String, value: String)] = []
         func choose<T>(_ name: String, from table: [String: T], default fallback: String) throws -> T {
@@ -63,7 +62,11 @@ struct RemoveBGForm {
         options.append(("frame", try flag("crop") ? "product" : "photo"))
         options.append(("shadow", try flag("add_shadow") ? "natural" : "none"))
         _ = try flag("semitransparency")  // our matte keeps soft edges and glass either way
-        let background = try text("bg_color").map(Self.colour)
+        if makeBackground != nil, text("bg_color") != nil {
+            throw LightboxError(.invalidOption, "Send bg_color or a background image (bg_image_url, bg_image_file), not both")
+        }
+        // A background photo is opaque; white stands for it until the worker lays it.
+        let background = try makeBackground != nil ? "#ffffff" : text("bg_color").map(Self.colour)
         let channels = try choose("channels", from: ["rgba": Channels.rgba, "alpha": .alpha], default: "rgba")
         let format = try choose("format", from: ["auto": "auto", "png": "png", "jpg": "jpeg", "jpeg": "jpeg",
                                                  "webp": "webp", "zip": "zip"], default: "auto")
@@ -103,6 +106,19 @@ struct RemoveBGForm {
         resolved = try ProcessOptions.resolve(options)
         self.options = options.map { JobPayload.Pair(name: $0.name, value: $0.value) }
         source = try makeSource()
+        backgroundSource = try makeBackground?()
+    }
+
+    /// bg_image_file or bg_image_url, at most one; nil when neither is given.
+    private static func background(_ form: RequestFields, limits: DecodeLimits) throws -> (() throws -> ProductPhotoForm.Source)? {
+        let file = form.first("bg_image_file").flatMap { $0.data.isEmpty ? nil : $0 }
+        let url = form.text("bg_image_url").flatMap { $0.isEmpty ? nil : $0 }
+        switch (file, url) {
+        case (nil, nil): return nil
+        case (let file?, nil): return { .upload(try InputPhoto(file.data, limits: limits, field: "bg_image_file")) }
+        case (nil, let url?): return { .url(url) }
+        case (.some, .some): throw LightboxError(.invalidOption, "Send bg_image_file or bg_image_url, not both")
+        }
     }
 
     /// Exactly one of image_file, image_file_b64 and image_url; the photo is checked last.

@@ -138,12 +138,16 @@ public struct ServiceAPI: Sendable {
     /// Stores the photo and queues its job, or finds the same request's job: the same image
     /// with the same resolved options is the same generation, not queued or charged twice.
     func enqueue(_ photo: InputPhoto, _ options: [JobPayload.Pair], resolved: ProcessOptions, priority: Int,
-                 account: String, idempotencyKey: String?, webhook: String?) async throws -> (job: Job, created: Bool) {
-        let inputKey = BlobKeys.input(photo.name)
-        if try await !blobs.exists(inputKey) {
-            try await blobs.put(photo.data, at: inputKey, contentType: "application/octet-stream")
+                 account: String, idempotencyKey: String?, webhook: String?,
+                 background: InputPhoto? = nil) async throws -> (job: Job, created: Bool) {
+        for stored in [photo, background].compactMap({ $0 }) {
+            let key = BlobKeys.input(stored.name)
+            if try await !blobs.exists(key) {
+                try await blobs.put(stored.data, at: key, contentType: "application/octet-stream")
+            }
         }
-        let payload = try JSONEncoder().encode(JobPayload(input: photo.name, options: options))
+        let payload = try JSONEncoder().encode(JobPayload(input: photo.name, options: options,
+                                                          backgroundImage: background?.name))
         let fingerprint = resolved.fingerprint(input: photo.name, extra: [webhook ?? ""])
         return try await store.enqueue(
             NewJob(account: account, payload: payload, priority: priority, cost: config.creditsPerImage,
@@ -151,9 +155,10 @@ public struct ServiceAPI: Sendable {
     }
 
     /// An `image_url` photo, fetched through the URL guard and checked as an upload is.
-    func fetchedPhoto(_ url: String, limits: DecodeLimits) async throws -> InputPhoto {
-        let data = try await RemoteImage.fetch(url, limit: config.maxUploadBytes, allowPrivate: config.allowPrivateURLs)
-        return try await OffLoop.run { try InputPhoto(data, limits: limits) }
+    func fetchedPhoto(_ url: String, limits: DecodeLimits, field: String? = nil) async throws -> InputPhoto {
+        let data = try await RemoteImage.fetch(url, field: field ?? "image_url", limit: config.maxUploadBytes,
+                                               allowPrivate: config.allowPrivateURLs)
+        return try await OffLoop.run { try InputPhoto(data, limits: limits, field: field) }
     }
 
     private func status(of job: Job) async throws -> StatusBody {

@@ -173,6 +173,8 @@ struct JobPayload: Codable, Sendable {
 
     let input: String
     let options: [Pair]
+    /// The stored name of a background photo (remove.bg's bg_image_url / bg_image_file).
+    var backgroundImage: String? = nil
 }
 
 /// What a finished job records, for `GET /v1/image/{id}`.

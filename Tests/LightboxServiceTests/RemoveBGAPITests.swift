@@ -33,6 +33,23 @@ import ZIPFoundation
                                       contentType: "multipart/form-data; boundary=\(boundary)")
     }
 
+    /// A multipart post with several files (the photo, a background photo).
+    static func postFiles(_ service: ServiceHarness, key: String, _ files: [(String, Data)], _ fields: [(String, String)])
+        async throws -> APIClient.Reply {
+        let boundary = "removebg-test-\(UUID().uuidString)"
+        var body = Data()
+        for (name, data) in files {
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"f.jpg\"\r\n\r\n".utf8)
+            body += data + Data("\r\n".utf8)
+        }
+        for (name, value) in fields {
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        body += Data("--\(boundary)--\r\n".utf8)
+        return try await service.send(.POST, "/v1.0/removebg", headers: ["X-Api-Key": key], body: body,
+                                      contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
     static func foreground(_ reply: APIClient.Reply) -> PixelRect {
         let value = { (name: String) in Int(reply.headers["x-foreground-\(name)"] ?? "") ?? -1 }
         return PixelRect(x: value("left"), y: value("top"), width: value("width"), height: value("height"))
@@ -107,7 +124,7 @@ import ZIPFoundation
 
     @Test func formatsChannelsColoursAndJSON() async throws {
         let service = try await ServiceHarness.start(workers: 1)
-        let key = try await service.key(credits: 10)
+        let key = try await service.key(credits: 12)
         // A colour makes auto a JPEG, painted to the corners.
         let green = try await Self.post(service, key: key, [("size", "preview"), ("bg_color", "00ff00")])
         #expect(green.headers["content-type"] == "image/jpeg")
@@ -120,6 +137,24 @@ import ZIPFoundation
         let named = try await Self.post(service, key: key, [("size", "preview"), ("bg_color", "white"), ("format", "webp")])
         let namedCorner = try Pixels(decoding: named.body).pixel(2, 2)
         #expect(named.headers["content-type"] == "image/webp" && namedCorner[0] > 245)
+
+        // A background photo covers the frame, behind the product; its own bytes, or a URL.
+        let wallData = try Fixtures.data("flat-wall.jpg")
+        let wall = try Pixels(decoding: wallData)
+        let onWall = try await Self.postFiles(service, key: key, [("image_file", try Self.photo), ("bg_image_file", wallData)],
+                                              [("size", "preview")])
+        #expect(onWall.status == 200 && onWall.headers["content-type"] == "image/jpeg", "\(onWall.json)")
+        let wallPixels = try Pixels(decoding: onWall.body)
+        for (x, y) in [(2, 2), (430, 574)] {
+            let (got, want) = (wallPixels.pixel(x, y), wall.pixel(400, 300))
+            #expect(zip(got, want).allSatisfy { abs($0 - $1) <= 12 }, "the wall behind the product at \(x),\(y): \(got) vs \(want)")
+        }
+        let both = try await Self.postFiles(service, key: key, [("image_file", try Self.photo), ("bg_image_file", wallData)],
+                                            [("bg_color", "red")])
+        #expect(both.status == 400 && Self.error(both)?.title.contains("not both") == true)
+        let notImage = try await Self.postFiles(service, key: key, [("image_file", try Self.photo),
+                                                                    ("bg_image_file", Data("nope".utf8))], [])
+        #expect(notImage.status == 415 && Self.error(notImage)?.title.hasPrefix("bg_image_file") == true, "\(notImage.json)")
 
         let alpha = try await Self.post(service, key: key, [("size", "preview"), ("channels", "alpha"), ("format", "png")])
         let matte = try Pixels(decoding: alpha.body)

@@ -24,6 +24,9 @@ public struct ProcessOptions: Sendable {
     private var customPrompt: String?
     /// nil: the background's own (soft, natural on floor scenes).
     public var shadow = Spec.shadow.defaultValue
+    /// A photo to lay under the product, covering the canvas in place of `background`; set by
+    /// an adapter (remove.bg's bg_image_url), never from a path here.
+    public var backgroundImage: Data?
     public var seed = Spec.seed.defaultValue
     public var straighten = Spec.straighten.defaultValue
     public var watermark = WatermarkOptions()
@@ -254,6 +257,7 @@ extension ProcessOptions {
     public var canonicalText: String {
         var lines = Self.catalog.bindings.map { "\($0.name)=\($0.canonicalValue(of: self))" }
         if let image = watermark.image { lines.append("watermark-image=" + SHA256.hash(data: image).hex) }
+        if let image = backgroundImage { lines.append("background-image=" + SHA256.hash(data: image).hex) }
         return lines.joined(separator: "\n")
     }
 

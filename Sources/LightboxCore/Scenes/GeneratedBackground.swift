@@ -1,24 +1,28 @@
 import Foundation
 
-/// A scene the generator painted: decoded like any untrusted image, then scaled to cover
-/// the canvas and centre-cropped, so that a 1024×1024 scene fills a 1500×1500 canvas.
+/// A scene the generator painted, or a photo the caller gave: decoded like any untrusted
+/// image, then scaled to cover the canvas and centre-cropped, so that a 1024×1024 scene fills a
+/// 1500×1500 canvas.
 struct GeneratedBackground: BackgroundRenderer {
     let encoded: Data
     var limits = DecodeLimits()
+    /// What the image is, for errors, and the error it makes when unreadable.
+    var source = "generator's image"
+    var failure = LightboxError.Code.generatorUnavailable
 
     func render(size: PixelSize) throws -> VipsImage {
         guard let format = ImageFormat.sniff(encoded) else {
-            throw LightboxError(.generatorUnavailable, "The generator's answer is not an image")
+            throw LightboxError(failure, "The \(source) is not an image")
         }
         let decoded = try encoded.withUnsafeBytes { bytes in
             do {
                 let image = try VipsImage.load(bytes, as: format)
                 guard image.size.pixelCount <= limits.maxPixels else {
-                    throw LightboxError(.generatorUnavailable, "The generator's image is \(image.size), over the pixel limit")
+                    throw LightboxError(failure, "The \(source) is \(image.size), over the pixel limit")
                 }
                 return try image.toSRGB(usingEmbeddedProfile: true).materialized()
             } catch let error as LightboxError where error.code == .internal {
-                throw LightboxError(.generatorUnavailable, "The generator's \(format.rawValue.uppercased()) image is unreadable")
+                throw LightboxError(failure, "The \(source) (\(format.rawValue.uppercased())) is unreadable")
             }
         }
         let opaque = decoded.bands >= 3 ? try decoded.bands(0, count: 3) : try decoded.joined(with: decoded).joined(with: decoded)

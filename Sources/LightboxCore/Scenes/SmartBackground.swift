@@ -60,6 +60,8 @@ public struct ResolvedBackground: Sendable, Equatable {
         case drawn(BackgroundSpec)
         /// Painted by the generator for the prompt: encoded image bytes.
         case generated(prompt: String, image: Data)
+        /// A photo the caller gave: encoded image bytes.
+        case supplied(Data)
     }
 
     public let look: Look
@@ -76,11 +78,16 @@ public struct ResolvedBackground: Sendable, Equatable {
         self.note = note
     }
 
+    public init(supplied image: Data) {
+        look = .supplied(image)
+    }
+
     /// The drawn background, or the prompt a generated one was painted from.
     public var spec: BackgroundSpec {
         switch look {
         case .drawn(let spec): spec
         case .generated(let prompt, _): .prompt(prompt)
+        case .supplied: .solid(.white)
         }
     }
 
@@ -96,6 +103,8 @@ public struct ResolvedBackground: Sendable, Equatable {
         switch look {
         case .drawn(let spec): try spec.renderer(seed: seed)
         case .generated(_, let image): GeneratedBackground(encoded: image)
+        case .supplied(let image):
+            GeneratedBackground(encoded: image, source: "background image", failure: .corruptImage)
         }
     }
 }

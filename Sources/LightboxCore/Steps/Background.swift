@@ -1,7 +1,7 @@
 import Foundation
 
 /// Settles what the background argument means (a colour, a gradient, a preset, or a
-/// prompt for the generator), paints the canvas, and records the scene's floor and shadow for later steps.
+/// prompt for the generator; or a photo given with it), paints the canvas, and records the scene's floor and shadow for later steps.
 public struct Background: PipelineStep {
     public let name = "background"
 
@@ -9,8 +9,9 @@ public struct Background: PipelineStep {
 
     public func run(_ context: inout PipelineContext) throws {
         let options = context.options, services = context.services
-        let resolved = try SmartBackground.resolve(options.background, canvas: options.canvas, seed: options.seed,
-                                                   generator: services.generator, fallback: services.generatorFallback)
+        let resolved = try options.backgroundImage.map(ResolvedBackground.init(supplied:))
+            ?? SmartBackground.resolve(options.background, canvas: options.canvas, seed: options.seed,
+                                       generator: services.generator, fallback: services.generatorFallback)
         if let note = resolved.note { context.notes.append(note) }
         context.background = resolved
         context.canvas = try resolved.renderer(seed: options.seed).render(size: options.canvas)
