@@ -32,6 +32,38 @@ public struct Job: Sendable, Equatable {
     public var webhookURL: String?
     public let createdAt: Date
     public var updatedAt: Date
+    /// A person's look at the result, when the job was sent for one.
+    public var review: Review? = nil
+}
+
+/// A job sent to the review queue: why, and what a person decided.
+public struct Review: Sendable, Equatable, Codable {
+    public enum State: String, Sendable, Codable, CaseIterable {
+        case pending, approved, rejected
+    }
+
+    public var state: State
+    /// qa_failed, low_score or touches_edge.
+    public var reason: String
+    public var flaggedAt: Date
+    /// The account whose key decided.
+    public var decidedBy: String?
+    public var decidedAt: Date?
+
+    public init(state: State, reason: String, flaggedAt: Date, decidedBy: String? = nil, decidedAt: Date? = nil) {
+        self.state = state
+        self.reason = reason
+        self.flaggedAt = flaggedAt
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+    }
+
+    /// From a row's review columns; nil when the job was never sent for review.
+    static func from(state: String?, reason: String?, flaggedAt: Double?, by: String?, at: Double?) -> Review? {
+        guard let state = state.flatMap(State.init(rawValue:)) else { return nil }
+        return Review(state: state, reason: reason ?? "", flaggedAt: Date(timeIntervalSince1970: flaggedAt ?? 0),
+                      decidedBy: by, decidedAt: at.map(Date.init(timeIntervalSince1970:)))
+    }
 }
 
 extension Job {

@@ -45,6 +45,15 @@ public protocol JobStore: Sendable, CustomStringConvertible {
     func retryDead(id: String, now: Date) async throws -> Bool
     func purgeDead() async throws -> Int
 
+    /// Sends a job to the review queue, before it ends, so that a completed job's webhook waits
+    /// for the decision; false when it was already sent.
+    func flagForReview(id: String, reason: String, now: Date) async throws -> Bool
+    /// The account's jobs whose review is in `state`, oldest first.
+    func reviews(account: String, state: Review.State, limit: Int) async throws -> [Job]
+    /// Records a decision on the account's pending review (approved lets the webhook go);
+    /// nil when there is none pending.
+    func decide(id: String, account: String, decision: Review.State, now: Date) async throws -> Job?
+
     /// Ended jobs whose webhook is due: not yet delivered, not given up, and past its backoff.
     func dueWebhooks(now: Date, limit: Int) async throws -> [Job]
     /// Logs one delivery attempt; `retryAt` nil means no more attempts (delivered or given up).

@@ -57,6 +57,16 @@ public final class SQLiteJobStore: JobStore {
         migrator.registerMigration("v4-secrets") { db in
             try db.execute(sql: "CREATE TABLE service_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
         }
+        migrator.registerMigration("v5-reviews") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN review_state TEXT;
+                ALTER TABLE jobs ADD COLUMN review_reason TEXT;
+                ALTER TABLE jobs ADD COLUMN review_flagged_at REAL;
+                ALTER TABLE jobs ADD COLUMN review_by TEXT;
+                ALTER TABLE jobs ADD COLUMN review_at REAL;
+                CREATE INDEX jobs_reviews ON jobs (account, review_state, review_flagged_at) WHERE review_state IS NOT NULL;
+                """)
+        }
         return migrator
     }
 
@@ -212,11 +222,45 @@ public final class SQLiteJobStore: JobStore {
 
     // MARK: Webhooks
 
-    public func dueWebhooks(now: Date, limit: Int) async throws -> [Job] {
+    public func flagForReview(id: String, reason: String, now: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE jobs SET review_state = 'pending', review_reason = ?, review_flagged_at = ?
+                WHERE id = ? AND review_state IS NULL
+                """, arguments: [reason, now.timeIntervalSince1970, id])
+            return db.changesCount == 1
+        }
+    }
+
+    public func reviews(account: String, state: Review.State, limit: Int) async throws -> [Job] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
+                SELECT * FROM jobs WHERE account = ? AND review_state = ? ORDER BY review_flagged_at, id LIMIT ?
+                """, arguments: [account, state.rawValue, limit]).map(Self.job)
+        }
+    }
+
+    public func decide(id: String, account: String, decision: Review.State, now: Date) async throws -> Job? {
+        try await pool.write { db in
+            // An approval lets a waiting webhook go at once.
+            try db.execute(sql: """
+                UPDATE jobs SET review_state = ?, review_by = ?, review_at = ?,
+                webhook_next_at = CASE WHEN ? THEN ? ELSE webhook_next_at END
+                WHERE id = ? AND account = ? AND review_state = 'pending'
+                """, arguments: [decision.rawValue, account, now.timeIntervalSince1970, decision == .approved,
+                                 now.timeIntervalSince1970, id, account])
+            return db.changesCount == 1 ? try Self.fetch(id, db) : nil
+        }
+    }
+
+    public func dueWebhooks(now: Date, limit: Int) async throws -> [Job] {
+        try await pool.read { db in
+            // A completed job waiting for review is not announced until a person approves it.
+            try Row.fetchAll(db, sql: """
                 SELECT * FROM jobs WHERE webhook_url IS NOT NULL AND webhook_done = 0
-                AND state IN ('completed', 'failed', 'dead') AND webhook_next_at <= ? ORDER BY updated_at LIMIT ?
+                AND state IN ('completed', 'failed', 'dead') AND webhook_next_at <= ?
+                AND NOT (state = 'completed' AND review_state IS NOT NULL AND review_state != 'approved')
+                ORDER BY updated_at LIMIT ?
                 """, arguments: [now.timeIntervalSince1970, limit]).map(Self.job)
         }
     }
@@ -298,7 +342,9 @@ public final class SQLiteJobStore: JobStore {
             error: code.map { JobError(code: $0, message: message ?? "") }, result: row["result"],
             webhookURL: row["webhook_url"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]),
+            review: Review.from(state: row["review_state"], reason: row["review_reason"], flaggedAt: row["review_flagged_at"],
+                                by: row["review_by"], at: row["review_at"]))
     }
 
     private static func account(_ row: Row) -> Account {

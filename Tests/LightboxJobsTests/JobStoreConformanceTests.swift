@@ -52,6 +52,36 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aReviewHoldsTheWebhookUntilTheOwnerDecides(_ kind: StoreKind) async throws {
+        let store = try await store(kind)
+        try await store.createAccount(id: "other", keyHash: "hash-of-other", credits: 10)
+        let (job, _) = try await store.enqueue(NewJob(account: "acct", payload: payload("a"), webhookURL: "https://shop.example/h"),
+                                               now: start)
+        _ = try await store.claim(worker: "w1", lease: lease, now: start)
+        #expect(try await store.flagForReview(id: job.id, reason: "low_score", now: start + 1))
+        #expect(try await !store.flagForReview(id: job.id, reason: "touches_edge", now: start + 2), "flagged once")
+        #expect(try await store.complete(id: job.id, worker: "w1", result: payload("done"), now: start + 3))
+        #expect(try await store.dueWebhooks(now: start + 10, limit: 10).isEmpty, "no webhook before the decision")
+
+        let pending = try await store.reviews(account: "acct", state: .pending, limit: 10)
+        #expect(pending.map(\.id) == [job.id])
+        #expect(pending.first?.review == Review(state: .pending, reason: "low_score", flaggedAt: start + 1))
+        #expect(try await store.reviews(account: "other", state: .pending, limit: 10).isEmpty, "a key sees its own")
+        #expect(try await store.decide(id: job.id, account: "other", decision: .approved, now: start + 20) == nil)
+
+        let approved = try #require(try await store.decide(id: job.id, account: "acct", decision: .approved, now: start + 20))
+        #expect(approved.review == Review(state: .approved, reason: "low_score", flaggedAt: start + 1, decidedBy: "acct",
+                                          decidedAt: start + 20))
+        #expect(try await store.decide(id: job.id, account: "acct", decision: .rejected, now: start + 21) == nil,
+                "a decision stands")
+        #expect(try await store.dueWebhooks(now: start + 20, limit: 10).map(\.id) == [job.id], "approval lets it go")
+        #expect(try await store.reviews(account: "acct", state: .pending, limit: 10).isEmpty)
+        #expect(try await store.reviews(account: "acct", state: .approved, limit: 10).map(\.id) == [job.id])
+        let charged = try await store.account(id: "acct")?.charged
+        #expect(try await store.job(id: job.id)?.state == .completed && charged == 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func anIdempotencyKeyReturnsTheFirstJobAndReservesOnce(_ kind: StoreKind) async throws {
         let store = try await store(kind)
         let first = try await store.enqueue(NewJob(account: "acct", payload: payload("a"), idempotencyKey: "order-7"), now: start)

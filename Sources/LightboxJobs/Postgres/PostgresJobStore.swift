@@ -193,10 +193,36 @@ public final class PostgresJobStore: JobStore {
 
     // MARK: Webhooks
 
+    public func flagForReview(id: String, reason: String, now: Date) async throws -> Bool {
+        try await !rows("""
+            UPDATE jobs SET review_state = 'pending', review_reason = \(reason), review_flagged_at = \(now.timeIntervalSince1970)
+            WHERE id = \(id) AND review_state IS NULL RETURNING id
+            """).isEmpty
+    }
+
+    public func reviews(account: String, state: Review.State, limit: Int) async throws -> [Job] {
+        try await rows("""
+            SELECT * FROM jobs WHERE account = \(account) AND review_state = \(state.rawValue)
+            ORDER BY review_flagged_at, id LIMIT \(limit)
+            """).map(Self.job)
+    }
+
+    public func decide(id: String, account: String, decision: Review.State, now: Date) async throws -> Job? {
+        // An approval lets a waiting webhook go at once.
+        let at = now.timeIntervalSince1970
+        return try await rows("""
+            UPDATE jobs SET review_state = \(decision.rawValue), review_by = \(account), review_at = \(at),
+            webhook_next_at = CASE WHEN \(decision == .approved) THEN \(at) ELSE webhook_next_at END
+            WHERE id = \(id) AND account = \(account) AND review_state = 'pending' RETURNING *
+            """).first.map(Self.job)
+    }
+
     public func dueWebhooks(now: Date, limit: Int) async throws -> [Job] {
+        // A completed job waiting for review is not announced until a person approves it.
         try await rows("""
             SELECT * FROM jobs WHERE webhook_url IS NOT NULL AND NOT webhook_done
             AND state IN ('completed', 'failed', 'dead') AND webhook_next_at <= \(now.timeIntervalSince1970)
+            AND NOT (state = 'completed' AND review_state IS NOT NULL AND review_state <> 'approved')
             ORDER BY updated_at LIMIT \(limit)
             """).map(Self.job)
     }
@@ -361,7 +387,11 @@ public final class PostgresJobStore: JobStore {
             error: code.map { JobError(code: $0, message: message ?? "") }, result: try row["result"].decode(Data?.self),
             webhookURL: try row["webhook_url"].decode(String?.self),
             createdAt: Date(timeIntervalSince1970: try row["created_at"].decode(Double.self)),
-            updatedAt: Date(timeIntervalSince1970: try row["updated_at"].decode(Double.self)))
+            updatedAt: Date(timeIntervalSince1970: try row["updated_at"].decode(Double.self)),
+            review: Review.from(state: try row["review_state"].decode(String?.self),
+                                reason: try row["review_reason"].decode(String?.self),
+                                flaggedAt: try row["review_flagged_at"].decode(Double?.self),
+                                by: try row["review_by"].decode(String?.self), at: try row["review_at"].decode(Double?.self)))
     }
 
     private static func account(_ row: PostgresRow) throws -> Account {

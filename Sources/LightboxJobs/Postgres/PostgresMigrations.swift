@@ -41,6 +41,16 @@ enum PostgresMigrations {
         ]),
         (2, ["CREATE TABLE service_secrets (name TEXT PRIMARY KEY, value BYTEA NOT NULL)"]),
         (3, [enqueueFunction]),
+        (4, [
+            """
+            ALTER TABLE jobs ADD COLUMN review_state TEXT, ADD COLUMN review_reason TEXT,
+                ADD COLUMN review_flagged_at DOUBLE PRECISION, ADD COLUMN review_by TEXT, ADD COLUMN review_at DOUBLE PRECISION
+            """,
+            "CREATE INDEX jobs_reviews ON jobs (account, review_state, review_flagged_at) WHERE review_state IS NOT NULL",
+            // Its row type grew: compiled again from the same text.
+            "DROP FUNCTION lightbox_enqueue",
+            enqueueFunction,
+        ]),
     ]
 
     /// The enqueue as one server-side call, so that it costs one round trip and one implicit
