@@ -32,6 +32,8 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         /// The body is not multipart/form-data, application/x-www-form-urlencoded or JSON.
         case unsupportedMediaType = "unsupported_media_type"
         case methodNotAllowed = "method_not_allowed"
+        /// A review already decided, or a decision the job cannot take.
+        case reviewConflict = "review_conflict"
         /// A synchronous request's job did not finish in time (it still may).
         case timedOut = "timed_out"
         case `internal` = "internal_error"
@@ -43,6 +45,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .forbidden: 403
             case .notFound: 404
             case .methodNotAllowed: 405
+            case .reviewConflict: 409
             case .inputTooLarge: 413
             case .unsupportedFormat, .unsupportedMediaType: 415
             case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed, .generatorRejected, .urlUnreachable,

@@ -86,9 +86,12 @@ public final class JobRunner: Sendable {
                 continue
             }
             running.withLock { $0[job.id] = worker }
-            let outcome = run(job)
+            let (outcome, qa) = run(job)
             running.withLock { $0[job.id] = nil }
+            let review = reviewReason(outcome, qa)
             _ = try? blocking { [store, clock] in
+                // Before the job ends, so that its webhook waits for the decision.
+                if let review { _ = try await store.flagForReview(id: job.id, reason: review, now: clock.now()) }
                 switch outcome {
                 case .success(let report):
                     _ = try await store.complete(id: job.id, worker: worker, result: report, now: clock.now())
@@ -101,14 +104,23 @@ public final class JobRunner: Sendable {
         }
     }
 
-    private func run(_ job: Job) -> Result<Data, LightboxError> {
+    /// Why a person should look at this result, when the service asks for reviews.
+    private func reviewReason(_ outcome: Result<Data, LightboxError>, _ qa: QAReport?) -> String? {
+        guard config.review else { return nil }
+        if case .failure(let error) = outcome { return error.code == .qaFailed ? "qa_failed" : nil }
+        guard let qa else { return nil }
+        if qa.score < config.reviewBelow { return "low_score" }
+        return qa.touchesEdge ? "touches_edge" : nil
+    }
+
+    private func run(_ job: Job) -> (Result<Data, LightboxError>, QAReport?) {
         do {
             let payload = try JSONDecoder().decode(JobPayload.self, from: job.payload)
             var options = config.engine.applied(to: try ProcessOptions.resolve(payload.options.map { (name: $0.name, value: $0.value) }))
             options.backgroundImage = try payload.backgroundImage.map(readInput)
             let rendering = renderer.render(read: { try readInput(payload.input) }, options: options, write: writeOutput)
             if let outcome = rendering.outcome { metrics.record(timings: outcome.timings, failure: rendering.error) }
-            if let error = rendering.error { return .failure(error) }
+            if let error = rendering.error { return (.failure(error), rendering.outcome?.qa) }
             let outcome = rendering.outcome!
             let report = JobReport(
                 outputs: rendering.written.map {
@@ -118,9 +130,9 @@ public final class JobRunner: Sendable {
                 timingsMs: Dictionary(outcome.timings.map { ($0.step, ($0.milliseconds * 10).rounded() / 10) },
                                       uniquingKeysWith: +),
                 qa: outcome.qa, notes: outcome.notes, backend: outcome.backend, foreground: outcome.productFrame)
-            return .success(try JSONEncoder().encode(report))
+            return (.success(try JSONEncoder().encode(report)), outcome.qa)
         } catch {
-            return .failure(Renderer.failure(error, as: .internal))
+            return (.failure(Renderer.failure(error, as: .internal)), nil)
         }
     }
 

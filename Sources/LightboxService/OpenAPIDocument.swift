@@ -6,6 +6,11 @@ enum OpenAPIDocument {
         + ["400", "401", "402", "413", "415", "422", "429"].map { "\"\($0)\": {$ref: \"#/components/responses/Error\"}" }
             .joined(separator: ", ") + "}"
 
+    /// What approving or rejecting a review answers.
+    private static let decisionResponses = "{\"200\": {description: Decided, content: {application/json: {schema: "
+        + "{$ref: \"#/components/schemas/Generation\"}}}}, "
+        + ["401", "404", "409"].map { "\"\($0)\": {$ref: \"#/components/responses/Error\"}" }.joined(separator: ", ") + "}"
+
     static let yaml = """
     openapi: 3.1.0
     info:
@@ -165,6 +170,54 @@ enum OpenAPIDocument {
             "400": {$ref: "#/components/responses/Error"}
             "401": {$ref: "#/components/responses/Error"}
             "404": {$ref: "#/components/responses/Error"}
+      /v1/image/{id}/input:
+        parameters:
+          - {name: id, in: path, required: true, schema: {type: string}}
+        get:
+          summary: The photo as it was sent, for its owner
+          operationId: getGenerationInput
+          responses:
+            "200":
+              description: The image bytes
+              content:
+                image/jpeg: {}
+                image/png: {}
+                image/webp: {}
+                image/heif: {}
+                image/tiff: {}
+            "401": {$ref: "#/components/responses/Error"}
+            "404": {$ref: "#/components/responses/Error"}
+      /v1/reviews:
+        get:
+          summary: The key's generations in the review queue
+          operationId: listReviews
+          parameters:
+            - {name: state, in: query, required: false, schema: {type: string, enum: [pending, approved, rejected], default: pending}}
+          responses:
+            "200":
+              description: Oldest first
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      reviews: {type: array, items: {$ref: "#/components/schemas/Generation"}}
+            "400": {$ref: "#/components/responses/Error"}
+            "401": {$ref: "#/components/responses/Error"}
+      /v1/reviews/{id}/approve:
+        parameters:
+          - {name: id, in: path, required: true, schema: {type: string}}
+        post:
+          summary: Publish a result waiting for review (its webhook goes)
+          operationId: approveReview
+          responses: \(decisionResponses)
+      /v1/reviews/{id}/reject:
+        parameters:
+          - {name: id, in: path, required: true, schema: {type: string}}
+        post:
+          summary: Reject a result waiting for review (the original stays)
+          operationId: rejectReview
+          responses: \(decisionResponses)
       /v1/account:
         get:
           summary: Credits of the key's account
@@ -382,6 +435,14 @@ enum OpenAPIDocument {
             qa: {type: [object, "null"]}
             notes: {type: array, items: {type: string}}
             credits_used: {type: integer}
+            review:
+              type: [object, "null"]
+              properties:
+                state: {type: string, enum: [pending, approved, rejected]}
+                reason: {type: string, enum: [qa_failed, low_score, touches_edge]}
+                flagged_at: {type: string, format: date-time}
+                decided_by: {type: [string, "null"]}
+                decided_at: {type: [string, "null"], format: date-time}
             webhook:
               type: [object, "null"]
               properties:

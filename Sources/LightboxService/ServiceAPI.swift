@@ -79,9 +79,13 @@ public struct ServiceAPI: Sendable {
         }
         for (path, type, text) in [("/studio", "text/html; charset=utf-8", StudioPage.html),
                                    ("/studio/studio.css", "text/css", StudioPage.css),
-                                   ("/studio/studio.js", "text/javascript", StudioPage.script)] {
+                                   ("/studio/common.js", "text/javascript", StudioPage.common),
+                                   ("/studio/studio.js", "text/javascript", StudioPage.script),
+                                   ("/review", "text/html; charset=utf-8", ReviewPage.html),
+                                   ("/review/review.js", "text/javascript", ReviewPage.script)] {
             routes.on(router, .get, path) { _, _ in Self.page(text, type: type) }
         }
+        addReviews(to: router, routes: routes)
         addRemoveBG(to: router, routes: routes)
         return router
     }
@@ -161,7 +165,7 @@ public struct ServiceAPI: Sendable {
         return try await OffLoop.run { try InputPhoto(data, limits: limits, field: field) }
     }
 
-    private func status(of job: Job) async throws -> StatusBody {
+    func status(of job: Job) async throws -> StatusBody {
         // Most jobs have no webhook: their polls cost one query, not two.
         StatusBody(job, deliveries: job.webhookURL == nil ? [] : try await store.webhookDeliveries(id: job.id), links: links)
     }

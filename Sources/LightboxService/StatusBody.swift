@@ -27,6 +27,15 @@ struct StatusBody: Encodable {
     let notes: [String]
     let creditsUsed: Int
     let webhook: Webhook?
+    let review: ReviewBody?
+
+    struct ReviewBody: Encodable {
+        let state: String
+        let reason: String
+        let flaggedAt: String
+        let decidedBy: String?
+        let decidedAt: String?
+    }
 
     init(_ job: Job, deliveries: [WebhookDelivery], links: OutputLinks) {
         let report = job.result.flatMap { try? JSONDecoder().decode(JobReport.self, from: $0) }
@@ -42,6 +51,10 @@ struct StatusBody: Encodable {
         notes = report?.notes ?? []
         creditsUsed = job.state == .completed ? job.cost : 0
         let stamp = ISO8601DateFormatter()
+        review = job.review.map {
+            ReviewBody(state: $0.state.rawValue, reason: $0.reason, flaggedAt: stamp.string(from: $0.flaggedAt),
+                       decidedBy: $0.decidedBy, decidedAt: $0.decidedAt.map(stamp.string(from:)))
+        }
         webhook = job.webhookURL.map { url in
             Webhook(url: url, deliveries: deliveries.map {
                 .init(attempt: $0.attempt, at: stamp.string(from: $0.at), statusCode: $0.statusCode, error: $0.error)

@@ -1,29 +1,42 @@
-/// `GET /studio`: a page for people, on the public API only. The key stays in the tab's
+/// `GET /studio` (and the shell `/review` shares): pages for people, on the public API only. The key stays in the tab's
 /// sessionStorage and goes out as an `Authorization` header, never in a URL or a cookie, so a
 /// cross-site form cannot act with it. Every asset is served from here: no CDN, no build step.
 enum StudioPage {
-    static let html = """
-    <!doctype html>
-    <html lang="en">
-    <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>Lightbox Studio</title>
-    <link rel="stylesheet" href="/studio/studio.css">
-    </head>
-    <body>
-    <header><h1>Lightbox Studio</h1><button id="sign-out" type="button" hidden>Sign out</button></header>
-    <main>
-    <section id="sign-in" aria-labelledby="sign-in-title">
-      <h2 id="sign-in-title">Sign in</h2>
-      <form id="key-form">
-        <label for="key">API key</label>
-        <input id="key" name="key" type="password" autocomplete="off" required placeholder="lb_…">
-        <button type="submit">Sign in</button>
-        <p id="key-error" role="alert" class="error"></p>
-      </form>
-    </section>
-    <section id="studio" hidden aria-labelledby="studio-title">
+    /// A page: the header, the sign-in form, `main` for the signed-in part, and its script.
+    static func shell(title: String, main: String, script: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title)</title>
+        <link rel="stylesheet" href="/studio/studio.css">
+        </head>
+        <body>
+        <header><h1>\(title)</h1><nav><a href="/studio">Studio</a> <a href="/review">Review</a></nav>
+        <button id="sign-out" type="button" hidden>Sign out</button></header>
+        <main>
+        <section id="sign-in" aria-labelledby="sign-in-title">
+          <h2 id="sign-in-title">Sign in</h2>
+          <form id="key-form">
+            <label for="key">API key</label>
+            <input id="key" name="key" type="password" autocomplete="off" required placeholder="lb_…">
+            <button type="submit">Sign in</button>
+            <p id="key-error" role="alert" class="error"></p>
+          </form>
+        </section>
+        \(main)
+        </main>
+        <script src="/studio/common.js"></script>
+        <script src="\(script)"></script>
+        </body>
+        </html>
+        """
+    }
+
+    static let html = shell(title: "Lightbox Studio", main: """
+    <section id="studio" class="signed-in" hidden aria-labelledby="studio-title">
       <h2 id="studio-title">New shots</h2>
       <p id="credits" aria-live="polite"></p>
       <form id="shot-form">
@@ -64,7 +77,6 @@ enum StudioPage {
       </form>
       <ol id="results" aria-live="polite"></ol>
     </section>
-    </main>
     <template id="result-template">
       <li class="result">
         <h3 class="name"></h3>
@@ -77,10 +89,7 @@ enum StudioPage {
         <details><summary>Job JSON</summary><pre class="json"></pre></details>
       </li>
     </template>
-    <script src="/studio/studio.js"></script>
-    </body>
-    </html>
-    """
+    """, script: "/studio/studio.js")
 
     static let css = """
     * { box-sizing: border-box; }
@@ -104,11 +113,19 @@ enum StudioPage {
     .frame img { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: contain; }
     .before { clip-path: inset(0 50% 0 0); }
     .downloads a { margin-right: 1rem; }
+    nav a { margin-right: 1rem; }
+    .pair { display: flex; flex-wrap: wrap; gap: 1rem; }
+    .pair figure { margin: 0; flex: 1 1 12rem; max-width: 20rem; }
+    .pair img { width: 100%; height: auto; border: 1px solid #ddd; background: #fff; }
+    .result[data-decision=approved] { border-color: #2a7d2a; }
+    .result[data-decision=rejected] { border-color: #a40000; }
     pre { overflow: auto; font-size: 0.8rem; }
     @media (max-width: 40rem) { main { padding: 0.5rem; } h1 { font-size: 1.1rem; } }
     """
 
-    static let script = """
+    /// What every page's script shares: the key in sessionStorage, sign-in and sign-out, and
+    /// calls to the API with the key as a header. A page defines `onSignedIn()`.
+    static let common = """
     "use strict";
     const $ = (selector, root = document) => root.querySelector(selector);
     const keyName = "lightbox-key";
@@ -122,14 +139,9 @@ enum StudioPage {
       return body;
     }
 
-    async function showAccount() {
-      const account = await api("/v1/account");
-      $("#credits").textContent = account.available + " credits available";
-    }
-
     function show(signedIn) {
       $("#sign-in").hidden = signedIn;
-      $("#studio").hidden = !signedIn;
+      for (const part of document.querySelectorAll(".signed-in")) part.hidden = !signedIn;
       $("#sign-out").hidden = !signedIn;
     }
 
@@ -138,7 +150,7 @@ enum StudioPage {
       sessionStorage.setItem(keyName, $("#key").value.trim());
       $("#key").value = "";
       try {
-        await showAccount();
+        await onSignedIn();
         $("#key-error").textContent = "";
         show(true);
       } catch (error) {
@@ -147,6 +159,18 @@ enum StudioPage {
       }
     });
     $("#sign-out").addEventListener("click", () => { sessionStorage.removeItem(keyName); show(false); });
+    window.addEventListener("load", () => {
+      if (key()) onSignedIn().then(() => show(true), () => show(false)); else show(false);
+    });
+    """
+
+    static let script = """
+    "use strict";
+    async function showAccount() {
+      const account = await api("/v1/account");
+      $("#credits").textContent = account.available + " credits available";
+    }
+    const onSignedIn = showAccount;
 
     const drop = $("#drop");
     drop.addEventListener("dragover", (event) => { event.preventDefault(); drop.classList.add("over"); });
@@ -221,7 +245,5 @@ enum StudioPage {
         status.textContent = "failed: " + error.message;
       }
     }
-
-    if (key()) showAccount().then(() => show(true), () => show(false)); else show(false);
     """
 }

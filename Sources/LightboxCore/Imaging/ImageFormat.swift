@@ -21,6 +21,8 @@ public enum ImageFormat: String, Sendable, Codable, CaseIterable {
         return nil
     }
 
+    public var mediaType: String { "image/\(rawValue)" }
+
     static let heifBrands: Set<String> = ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1", "avif", "avis"]
 
     var loader: LbLoader {

@@ -17,9 +17,17 @@ public struct QualityCheck: PipelineStep {
         let aboveHigh = try mask.image.compared(.atLeast, 0.8).average() / 255
         let uncertainty = aboveLow > 0 ? (aboveLow - aboveHigh) / aboveLow : 1
         var report = QAReport(coverage: coverage, uncertainty: uncertainty, peak: mask.rawPeak)
+        report.touchesEdge = try Self.touchesEdge(mask.image)
         report.failure = Self.failure(report, limits)
         context.qa = report
         if let failure = report.failure { throw LightboxError(.qaFailed, failure) }
+    }
+
+    /// Whether the product reaches the photo's border: cut off by the framing, or joined to
+    /// something that runs out of the frame (a counter, a cloth). Worth a person's look.
+    static func touchesEdge(_ mask: VipsImage) throws -> Bool {
+        guard let box = try Fit.bounds(of: mask.compared(.atLeast, 0.5)) else { return false }
+        return box.x == 0 || box.y == 0 || box.x + box.width == mask.size.width || box.y + box.height == mask.size.height
     }
 
     static func failure(_ report: QAReport, _ limits: QAThresholds) -> String? {
@@ -49,12 +57,15 @@ public struct QAReport: Sendable, Codable, Equatable {
     public var uncertainty: Double
     public var peak: Double
     public var failure: String?
+    /// The product reaches the photo's border.
+    public var touchesEdge = false
 
     public var score: Double { max(0, min(1, 1 - uncertainty)) }
     public var passed: Bool { failure == nil }
 
     enum CodingKeys: String, CodingKey {
         case passed, score, coverage, uncertainty, peak, failure
+        case touchesEdge = "touches_edge"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -65,6 +76,7 @@ public struct QAReport: Sendable, Codable, Equatable {
         try container.encode(uncertainty, forKey: .uncertainty)
         try container.encode(peak, forKey: .peak)
         try container.encodeIfPresent(failure, forKey: .failure)
+        try container.encode(touchesEdge, forKey: .touchesEdge)
     }
 }
 
@@ -75,5 +87,6 @@ extension QAReport {
                   uncertainty: try container.decode(Double.self, forKey: .uncertainty),
                   peak: try container.decode(Double.self, forKey: .peak),
                   failure: try container.decodeIfPresent(String.self, forKey: .failure))
+        touchesEdge = try container.decodeIfPresent(Bool.self, forKey: .touchesEdge) ?? false
     }
 }

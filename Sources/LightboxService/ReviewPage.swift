@@ -1,0 +1,65 @@
+/// `GET /review`: the key's review queue. Each result waiting for a person shows the photo
+/// as sent beside the result, why it is here and its QA score, with one click to approve
+/// (publish) or reject (keep the original).
+enum ReviewPage {
+    static let html = StudioPage.shell(title: "Lightbox Review", main: """
+    <section id="review" class="signed-in" hidden aria-labelledby="review-title">
+      <h2 id="review-title">Waiting for a person</h2>
+      <p id="summary" aria-live="polite"></p>
+      <ol id="queue"></ol>
+    </section>
+    <template id="item-template">
+      <li class="result">
+        <h3 class="id"></h3>
+        <p class="why"></p>
+        <div class="pair">
+          <figure><img class="input" alt="the photo as sent"><figcaption>Sent</figcaption></figure>
+          <figure><img class="output" alt="the result"><figcaption>Result</figcaption></figure>
+        </div>
+        <button class="approve" type="button">Approve</button>
+        <button class="reject" type="button">Reject</button>
+        <p class="decision" role="status"></p>
+      </li>
+    </template>
+    """, script: "/review/review.js")
+
+    static let script = """
+    "use strict";
+    const reasons = { qa_failed: "QA failed", low_score: "low QA score", touches_edge: "touches the photo's edge" };
+
+    async function onSignedIn() {
+      const { reviews } = await api("/v1/reviews");
+      $("#summary").textContent = reviews.length ? reviews.length + " waiting" : "Nothing is waiting.";
+      const queue = $("#queue");
+      queue.replaceChildren();
+      for (const job of reviews) queue.append(await item(job));
+    }
+
+    async function item(job) {
+      const node = $("#item-template").content.firstElementChild.cloneNode(true);
+      node.dataset.id = job.generation_id;
+      $(".id", node).textContent = job.generation_id;
+      const score = job.qa ? " · QA score " + job.qa.score.toFixed(2) : "";
+      $(".why", node).textContent = (reasons[job.review.reason] || job.review.reason) + score
+        + (job.error ? " · " + job.error.message : "");
+      // The photo as sent needs the key: fetched, then shown from memory.
+      const input = await fetch("/v1/image/" + job.generation_id + "/input", { headers: { Authorization: "Bearer " + key() } });
+      if (input.ok) $(".input", node).src = URL.createObjectURL(await input.blob());
+      if (job.output_url) $(".output", node).src = job.output_url; else $(".output", node).closest("figure").hidden = true;
+      $(".approve", node).disabled = job.status !== "completed";
+      for (const action of ["approve", "reject"]) {
+        $("." + action, node).addEventListener("click", async () => {
+          try {
+            const decided = await api("/v1/reviews/" + job.generation_id + "/" + action, { method: "POST" });
+            node.dataset.decision = decided.review.state;
+            $(".decision", node).textContent = decided.review.state + " by " + decided.review.decided_by;
+            for (const button of node.querySelectorAll("button")) button.disabled = true;
+          } catch (error) {
+            $(".decision", node).textContent = error.message;
+          }
+        });
+      }
+      return node;
+    }
+    """
+}

@@ -1,0 +1,84 @@
+import Foundation
+import LightboxIO
+import LightboxTestSupport
+import NIOHTTP1
+import Testing
+
+/// The review queue over real HTTP with the real model: with `review` on and `review-below`
+/// 0.95, the mug (QA score 0.92) waits for a person and the flat wall (no product) is a QA
+/// failure to look at.
+@Suite(.serialized) struct ReviewAPITests {
+    static func service(site: StoreSite? = nil) async throws -> ServiceHarness {
+        try await ServiceHarness.start(workers: 1) {
+            $0.review = true
+            $0.reviewBelow = 0.95
+            $0.allowPrivateURLs = true
+            $0.upkeepInterval = .milliseconds(100)
+        }
+    }
+
+    @Test func aDoubtfulResultWaitsForApprovalAndOnlyThenIsAnnounced() async throws {
+        let site = try await StoreSite.start(photo: Data(), failFirst: 0)
+        defer { site.task.cancel() }
+        let service = try await Self.service()
+        let key = try await service.key(credits: 5), other = try await service.key(credits: 5)
+        let photo = try Fixtures.data("mug-wood.jpg")
+        let accepted = try await service.submit(photo, fields: [("size", "300x300"),
+                                                                ("webhook_url", "http://127.0.0.1:\(site.port)/hook")], key: key)
+        let id = try #require(accepted.json["generation_id"] as? String)
+        let done = try await service.finished(id, key: key)
+        #expect(done.json["status"] as? String == "completed")
+        let review = try #require(done.json["review"] as? [String: Any], "\(done.json)")
+        #expect(review["state"] as? String == "pending" && review["reason"] as? String == "low_score")
+        try await Task.sleep(for: .milliseconds(800))
+        #expect(site.calls.isEmpty, "no webhook before a person approves")
+
+        let listed = try await service.send(.GET, "/v1/reviews", key: key).json["reviews"] as? [[String: Any]]
+        #expect(listed?.map { $0["generation_id"] as? String } == [id])
+        #expect((try await service.send(.GET, "/v1/reviews", key: other).json["reviews"] as? [Any])?.isEmpty == true,
+                "a key sees only its own")
+        #expect(try await service.send(.POST, "/v1/reviews/\(id)/approve", key: other).status == 404)
+        #expect(try await service.send(.GET, "/v1/image/\(id)/input", key: other).status == 404)
+        let input = try await service.send(.GET, "/v1/image/\(id)/input", key: key)
+        #expect(input.status == 200 && input.body == photo && input.headers["content-type"] == "image/jpeg")
+
+        let approved = try await service.send(.POST, "/v1/reviews/\(id)/approve", key: key)
+        let decided = try #require(approved.json["review"] as? [String: Any], "\(approved.json)")
+        #expect(approved.status == 200 && decided["state"] as? String == "approved")
+        #expect((decided["decided_by"] as? String).map { key.hasPrefix("lb_\($0)_") } == true && decided["decided_at"] != nil)
+        let again = try await service.send(.POST, "/v1/reviews/\(id)/reject", key: key)
+        #expect(again.status == 409 && again.error?.code == "review_conflict")
+        let deadline = Date() + 10
+        while site.calls.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(site.calls.map(\.event) == ["generation.completed"], "announced once approved")
+        #expect(try await service.send(.GET, "/v1/reviews", key: key).json["reviews"] as? [Any] != nil)
+        let approvedList = try await service.send(.GET, "/v1/reviews?state=approved", key: key).json["reviews"] as? [[String: Any]]
+        #expect(approvedList?.count == 1)
+        #expect(try await service.send(.GET, "/v1/reviews?state=maybe", key: key).status == 400)
+        await service.stop()
+    }
+
+    @Test func aQAFailureIsQueuedToBeRejectedNotPublished() async throws {
+        let service = try await Self.service()
+        let key = try await service.key(credits: 5)
+        let accepted = try await service.submit(Fixtures.data("flat-wall.jpg"), fields: [("size", "300x300")], key: key)
+        let id = try #require(accepted.json["generation_id"] as? String)
+        let done = try await service.finished(id, key: key)
+        #expect(done.json["status"] as? String == "failed" && done.error?.code == "qa_failed")
+        #expect((done.json["review"] as? [String: Any])?["reason"] as? String == "qa_failed", "\(done.json)")
+        let approve = try await service.send(.POST, "/v1/reviews/\(id)/approve", key: key)
+        #expect(approve.status == 409 && approve.error?.message.contains("no result") == true)
+        let reject = try await service.send(.POST, "/v1/reviews/\(id)/reject", key: key)
+        #expect(reject.status == 200 && (reject.json["review"] as? [String: Any])?["state"] as? String == "rejected")
+        await service.stop()
+    }
+
+    @Test func withoutReviewNothingWaits() async throws {
+        let service = try await ServiceHarness.start(workers: 1)
+        let key = try await service.key(credits: 5)
+        let accepted = try await service.submit(Fixtures.data("mug-wood.jpg"), fields: [("size", "300x300")], key: key)
+        let done = try await service.finished(try #require(accepted.json["generation_id"] as? String), key: key)
+        #expect(done.json["status"] as? String == "completed" && done.json["review"] == nil)
+        await service.stop()
+    }
+}
