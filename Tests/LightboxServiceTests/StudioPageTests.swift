@@ -39,3 +39,38 @@ import Testing
         await service.stop()
     }
 }
+
+/// `/review` in the same browser: approve one waiting result, reject the other.
+@Suite(.serialized) struct ReviewPageTests {
+    @Test func aPersonApprovesOneResultAndRejectsAnother() async throws {
+        let service = try await ReviewAPITests.service()
+        let key = try await service.key(credits: 5)
+        var ids: [String] = []
+        for photo in ["mug-wood.jpg", "lipstick-wall.jpg"] {
+            let accepted = try await service.submit(Fixtures.data(photo), fields: [("size", "300x300")], key: key)
+            let id = try #require(accepted.json["generation_id"] as? String)
+            #expect(try await service.finished(id, key: key).json["status"] as? String == "completed")
+            ids.append(id)
+        }
+        let shots = try Fixtures.scratchFolder("review-screenshots")
+        let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/Pages/review_test.py").path
+        let arguments = [script, "http://127.0.0.1:\(service.port)", key, ids[0], ids[1], shots.path]
+        let result = try await onThread { try ChildProcess.run("/usr/bin/env", ["python3"] + arguments) }
+        #expect(result.status == 0, "\(result.standardError.suffix(3000))")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
+                                "\(result.standardOutput)")
+        #expect(seen["summary"] as? String == "2 waiting" && seen["listed"] as? [String] == ids.sorted())
+        #expect((seen["why"] as? [String: String])?.values.allSatisfy { $0.hasPrefix("low QA score · QA score 0.") } == true,
+                "\(seen)")
+        #expect(seen["decisions"] as? [String: String] == [ids[0]: "approved", ids[1]: "rejected"])
+        #expect((seen["decision_text"] as? String)?.hasPrefix("approved by ") == true, "\(seen)")
+        #expect(seen["after_reload"] as? String == "Nothing is waiting.")
+        // The decisions are the store's, not the page's.
+        for (id, state) in [(ids[0], "approved"), (ids[1], "rejected")] {
+            let review = try await service.send(.GET, "/v1/image/\(id)", key: key).json["review"] as? [String: Any]
+            #expect(review?["state"] as? String == state)
+        }
+        print("review screenshots: \(shots.path)")
+        await service.stop()
+    }
+}

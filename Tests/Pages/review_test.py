@@ -1,0 +1,49 @@
+"""Drives /review in a real headless Chromium: the queue lists the jobs waiting for a person
+with the photo as sent and the result; approve one, reject the other.
+
+usage: review_test.py BASE_URL KEY APPROVE_ID REJECT_ID SCREENSHOT_DIR
+Prints one JSON line with what it saw; screenshots go to SCREENSHOT_DIR."""
+import json
+import os
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as shown
+from selenium.webdriver.support.ui import WebDriverWait
+
+base, key, approve_id, reject_id, shots = sys.argv[1:6]
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1100,1300"]:
+    options.add_argument(flag)
+browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+seen = {}
+try:
+    wait = WebDriverWait(browser, 60)
+    browser.get(f"{base}/review")
+    browser.find_element(By.ID, "key").send_keys(key)
+    browser.find_element(By.CSS_SELECTOR, "#key-form button").click()
+    wait.until(shown.visibility_of_element_located((By.ID, "review")))
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#queue .result")) == 2)
+    seen["summary"] = browser.find_element(By.ID, "summary").text
+    items = {item.get_attribute("data-id"): item for item in browser.find_elements(By.CSS_SELECTOR, "#queue .result")}
+    seen["listed"] = sorted(items)
+    wait.until(lambda b: all(b.execute_script(
+        "return arguments[0].complete && arguments[0].naturalWidth > 0", item.find_element(By.CLASS_NAME, "input"))
+        for item in items.values()))
+    seen["why"] = {ident: item.find_element(By.CLASS_NAME, "why").text for ident, item in items.items()}
+    browser.save_screenshot(os.path.join(shots, "review-queue.png"))
+    items[approve_id].find_element(By.CLASS_NAME, "approve").click()
+    items[reject_id].find_element(By.CLASS_NAME, "reject").click()
+    wait.until(lambda b: items[approve_id].get_attribute("data-decision") and items[reject_id].get_attribute("data-decision"))
+    seen["decisions"] = {ident: item.get_attribute("data-decision") for ident, item in items.items()}
+    seen["decision_text"] = items[approve_id].find_element(By.CLASS_NAME, "decision").text
+    browser.save_screenshot(os.path.join(shots, "review-decided.png"))
+    browser.refresh()
+    wait.until(lambda b: "waiting" in b.find_element(By.ID, "summary").text.lower())
+    seen["after_reload"] = browser.find_element(By.ID, "summary").text
+finally:
+    browser.quit()
+print(json.dumps(seen))
