@@ -21,6 +21,21 @@ import Testing
         #expect(qa.passed && qa.score > 0.5)
     }
 
+    @Test func aProductCutByTheFramingTouchesTheEdge() throws {
+        // The mug stands in the middle of its photo; cropped through the mug, it runs off the left edge.
+        let photo = try Fixtures.data("mug-wood.jpg")
+        let whole = try #require(try TestEngine.run(photo).qa)
+        #expect(!whole.touchesEdge)
+        let image = try VipsImage.decode(photo)
+        let box = try #require(try Fit.bounds(of: Fixtures.alpha("mug-wood")))
+        let cut = try image.cropped(to: PixelRect(x: box.x + box.width / 3, y: 0, width: image.size.width - box.x - box.width / 3,
+                                                  height: image.size.height)).encoded(as: .jpeg)
+        let cutQA = try #require(try TestEngine.run(cut).qa)
+        #expect(cutQA.touchesEdge, "\(cutQA)")
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(cutQA)) as? [String: Any]
+        #expect(encoded?["touches_edge"] as? Bool == true)
+    }
+
     @Test func thresholdsAreConfigurable() throws {
         let outcome = try TestEngine.run(Fixtures.data("lipstick-small.jpg"), [("qa-min-coverage", "0.1")])
         #expect(outcome.error?.code == .qaFailed)
