@@ -357,6 +357,7 @@ enum OpenAPIDocument {
           properties:
             webhook_url: {type: string, format: uri, description: "Called with the generation when it ends; signed with Lightbox-Signature"}
             preset: {type: string, description: "white-studio, gradient-light, marble, outdoor, wood-table, concrete, linen, pastel or custom"}
+            background_color: {type: string, pattern: "^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", description: "instead of a preset: a solid colour"}
             background_prompt: {type: string, minLength: 1, maxLength: 1000}
             shadow_type: {type: string, enum: [none, soft, hard, natural, floating]}
             output_format: {type: string, description: "jpeg, webp, avif, png, or a comma list"}

@@ -18,7 +18,8 @@ struct ProductPhotoForm {
         let pipeline: [String]
 
         static let productPhotoFields: [(field: String, option: String)] = [
-            ("preset", "background"), ("background_prompt", "background-prompt"), ("shadow_type", "shadow"),
+            ("preset", "background"), ("background_color", "background"), ("background_prompt", "background-prompt"),
+            ("shadow_type", "shadow"),
             ("output_format", "format"), ("size", "size"), ("margin", "margin"), ("watermark", "watermark"),
             ("seed", "seed"), ("straighten", "straighten"),
         ]
@@ -85,10 +86,14 @@ struct ProductPhotoForm {
             // Checked one by one so that the error names the field as the client sent it.
             var probe = ProcessOptions()
             do {
-                try binding.apply(name == "preset" ? Self.preset(value) : value, to: &probe)
+                try binding.apply(Self.narrowed(name, value), to: &probe)
             } catch {
-                throw LightboxError.invalidOption(name, expected: name == "preset" ? "a preset name or custom" : binding.expected,
-                                                  received: value)
+                let expected = switch name {
+                case "preset": "a preset name or custom"
+                case "background_color": "a colour as #RRGGBB or #RGB"
+                default: binding.expected
+                }
+                throw LightboxError.invalidOption(name, expected: expected, received: value)
             }
             options.append(JobPayload.Pair(name: option, value: value))
         }
@@ -99,9 +104,14 @@ struct ProductPhotoForm {
         source = try makeSource()
     }
 
-    /// A preset field takes only preset names (and custom), not colours or prompts.
-    private static func preset(_ value: String) -> String {
-        ScenePreset(rawValue: value.lowercased()) != nil || value.lowercased() == "custom" ? value : "#"
+    /// Both fields set the background option, each with only its own kind of value: preset
+    /// names (and custom), or a hex colour. Anything else is made to fail the option's check.
+    private static func narrowed(_ field: String, _ value: String) -> String {
+        switch field {
+        case "preset": ScenePreset(rawValue: value.lowercased()) != nil || value.lowercased() == "custom" ? value : "#"
+        case "background_color": RGBColour(hex: value) != nil ? value : "#"
+        default: value
+        }
     }
 }
 

@@ -111,7 +111,7 @@ public struct ServiceAPI: Sendable {
         case .url(let url): try await fetchedPhoto(url, limits: limits)
         }
         let (job, _) = try await enqueue(photo, form.options, resolved: form.resolved, priority: form.priority,
-                                    account: account, idempotencyKey: idempotencyKey, webhook: webhook)
+                                         account: account, idempotencyKey: idempotencyKey, webhook: webhook)
         let ahead = try await queueDepth.ahead()
         return Self.json(202, Accepted(
             id: job.id, generationId: job.id, status: Self.publicState(job.state), creditsUsed: job.cost,

@@ -53,6 +53,8 @@ enum StudioPage {
             <option>white-studio</option><option>gradient-light</option><option>marble</option><option>outdoor</option>
             <option>wood-table</option><option>concrete</option><option>linen</option><option>pastel</option>
           </select>
+          <label for="colour">or a colour</label>
+          <input id="colour" name="colour" type="text" pattern="#[0-9a-fA-F]{6}" placeholder="#f4efe6">
           <label for="prompt">or a prompt</label>
           <input id="prompt" name="prompt" type="text" maxlength="1000" placeholder="on a marble kitchen counter">
         </fieldset>
@@ -184,7 +186,9 @@ enum StudioPage {
     function fields() {
       const form = new Map();
       const prompt = $("#prompt").value.trim();
+      const colour = $("#colour").value.trim();
       if (prompt) form.set("background_prompt", prompt);
+      else if (colour) form.set("background_color", colour);
       else if ($("#preset").value) form.set("preset", $("#preset").value);
       for (const [field, id] of [["shadow_type", "shadow"], ["size", "size"], ["margin", "margin"],
                                  ["output_format", "formats"], ["watermark", "watermark"]]) {

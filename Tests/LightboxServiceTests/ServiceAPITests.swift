@@ -62,6 +62,8 @@ import Yams
             ("bad size", try await service.submit(photo, fields: [("size", "abc")], key: key), 400, "invalid_option"),
             ("unknown preset", try await service.submit(photo, fields: [("preset", "#ff0000")], key: key), 400, "invalid_option"),
             ("unknown field", try await service.submit(photo, fields: [("colour", "red")], key: key), 400, "invalid_option"),
+            ("bad colour", try await service.submit(photo, fields: [("background_color", "marble")], key: key), 400,
+             "invalid_option"),
             ("too big", try await service.submit(Fixtures.data("lipstick-small.jpg"), key: key), 413, "input_too_large"),
             ("bomb", try await service.submit(CraftedFiles.pngHeader(width: 100_000, height: 100_000), key: key),
              422, "image_too_large"),
@@ -151,10 +153,13 @@ import Yams
         let noPrompt = try await post("/v1/image/replace-background", ["image_url": url])
         #expect(noPrompt.status == 400 && noPrompt.error?.code == "missing_field" && noPrompt.error?.message.contains("prompt") == true)
 
-        let product = try await post("/v1/image/product-photo", ["image_url": url, "size": "200x200", "seed": 3])
+        let product = try await post("/v1/image/product-photo", ["image_url": url, "size": "200x200", "seed": 3,
+                                                                  "background_color": "#00ff00", "output_format": "png"])
         #expect(product.status == 202 && product.json["pipeline"] as? [String] == ["remove-background", "replace-background",
                                                                                     "add-shadow"])
-        #expect(try await poll(product).json["status"] as? String == "completed")
+        let productDone = try await poll(product)
+        let productFile = try await service.send(.GET, try #require(productDone.json["output_url"] as? String))
+        #expect(try Pixels(decoding: productFile.body).pixel(2, 2) == [0, 255, 0], "the colour to the corners")
         let notObject = try await service.send(.POST, "/v1/image/product-photo", key: key, body: Data("[1]".utf8),
                                                contentType: "application/json")
         #expect(notObject.status == 400 && notObject.error?.code == "invalid_option")
