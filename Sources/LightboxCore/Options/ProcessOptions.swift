@@ -31,6 +31,8 @@ public struct ProcessOptions: Sendable {
     public var straighten = Spec.straighten.defaultValue
     public var watermark = WatermarkOptions()
     public var framing = FramingOptions()
+    /// A person's fixes to this photo's cutout; adapters fill it from the hint store.
+    public var matteHints = Spec.matteHints.defaultValue
     public var formats = Spec.format.defaultValue
     public var channels = Spec.channels.defaultValue
     public var quality = EncodeQuality()
@@ -190,6 +192,10 @@ extension ProcessOptions {
             describe: { $0?.description ?? "the whole photo" }) { raw in RegionOfInterest(parsing: raw).map { .some($0) } }
         public static let photoMegapixels = OptionSpec.number("photo-megapixels", 0.01...100, default: 100,
             help: "With --frame photo or product: the most megapixels the photo is rendered at (never enlarged)")
+        public static let matteHints = OptionSpec<MatteHints?>(name: "matte-hints",
+            expected: "up to 50 of remove:X,Y or keep:X,Y (fractions of the photo), separated by ;", default: nil,
+            help: "Points that are background (remove) or product (keep); each grows over its colour",
+            describe: { $0?.description ?? "none" }) { raw in MatteHints(parsing: raw).map { .some($0) } }
         public static let channels = OptionSpec.choice("channels", default: Channels.rgba,
             help: "rgba; alpha: the product's matte alone, one grey band; split: the colour bands, and the matte as a second PNG")
         public static let format = OptionSpec<[OutputFormat]>(name: "format",
@@ -222,6 +228,7 @@ extension ProcessOptions {
         OptionBinding(Spec.subjectScale, \.framing.subjectScale),
         OptionBinding(Spec.subjectPosition, \.framing.position),
         OptionBinding(Spec.region, \.framing.region),
+        OptionBinding(Spec.matteHints, \.matteHints),
         OptionBinding(Spec.photoMegapixels, \.framing.maxMegapixels),
         OptionBinding(Spec.format, \.formats),
         OptionBinding(Spec.channels, \.channels),
