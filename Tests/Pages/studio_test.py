@@ -11,18 +11,13 @@ import sys
 
 import requests
 from PIL import Image
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from browser import open_browser
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as shown
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, key, photo, shots = sys.argv[1:5]
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,1400"]:
-    options.add_argument(flag)
-browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+browser = open_browser(1200, 1400)
 seen = {}
 try:
     wait = WebDriverWait(browser, 120)

@@ -1,0 +1,13 @@
+"""The headless Chromium the page tests drive: Debian's chromium and chromium-driver."""
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+
+def open_browser(width, height):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    # --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 f"--window-size={width},{height}"]:
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
