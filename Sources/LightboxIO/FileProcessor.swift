@@ -7,8 +7,8 @@ public struct FileProcessor: Sendable {
     let collector = InputCollector()
     let store = OutputStore()
 
-    public init(pipeline: Pipeline = .standard, services: PipelineServices) {
-        renderer = Renderer(pipeline: pipeline, services: services)
+    public init(pipeline: Pipeline = .standard, services: PipelineServices, hints: Renderer.HintLookup? = nil) {
+        renderer = Renderer(pipeline: pipeline, services: services, hints: hints)
     }
 
     public var services: PipelineServices { renderer.services }

@@ -5,12 +5,26 @@ import LightboxCore
 /// service's `JobRunner` and `BatchWorker` take. Where the bytes come from and where the
 /// files go is the adapter's: a file, a blob, a folder per SKU.
 public struct Renderer: Sendable {
+    /// The fixes stored for a photo, by `MatteHints.key(for:)`.
+    public typealias HintLookup = @Sendable (String) -> MatteHints?
+
     public let pipeline: Pipeline
     public let services: PipelineServices
+    /// Where a person's fixes are kept; they apply to every render of the same photo.
+    public let hints: HintLookup?
 
-    public init(pipeline: Pipeline = .standard, services: PipelineServices) {
+    public init(pipeline: Pipeline = .standard, services: PipelineServices, hints: HintLookup? = nil) {
         self.pipeline = pipeline
         self.services = services
+        self.hints = hints
+    }
+
+    /// Hints kept as text files, `FOLDER/hints/<sha256>.txt`: a service's folder of blobs.
+    public static func hintFolder(_ folder: URL) -> HintLookup {
+        { key in
+            (try? String(contentsOf: folder.appendingPathComponent(BlobKeys.hints(key)), encoding: .utf8))
+                .flatMap { MatteHints(parsing: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
     }
 
     /// An output and where `write` put it.
@@ -35,6 +49,8 @@ public struct Renderer: Sendable {
         } catch {
             return Rendering(outcome: nil, written: [], error: Self.failure(error, as: .inputUnreadable))
         }
+        var options = options
+        if options.matteHints == nil, let hints { options.matteHints = hints(MatteHints.key(for: bytes)) }
         let outcome = pipeline.run(bytes, options: options, services: services)
         var rendering = Rendering(outcome: outcome, written: [], error: outcome.error)
         guard outcome.error == nil else { return rendering }

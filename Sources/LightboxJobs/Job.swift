@@ -40,6 +40,8 @@ public struct Job: Sendable, Equatable {
 public struct Review: Sendable, Equatable, Codable {
     public enum State: String, Sendable, Codable, CaseIterable {
         case pending, approved, rejected
+        /// Replaced by a render with a person's fixes.
+        case fixed
     }
 
     public var state: State

@@ -33,7 +33,11 @@ public final class JobRunner: Sendable {
         self.blobs = blobs
         self.config = config
         self.clock = clock
-        renderer = Renderer(pipeline: pipeline, services: services)
+        // A person's fixes, kept beside the inputs, apply to every render of the same photo.
+        renderer = Renderer(pipeline: pipeline, services: services, hints: { [blobs] key in
+            (try? blocking { try await blobs.get(BlobKeys.hints(key)) }).flatMap { $0 }
+                .flatMap { MatteHints(parsing: String(decoding: $0, as: UTF8.self)) }
+        })
     }
 
     public func start() {

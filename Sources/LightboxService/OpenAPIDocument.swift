@@ -218,6 +218,50 @@ enum OpenAPIDocument {
           summary: Reject a result waiting for review (the original stays)
           operationId: rejectReview
           responses: \(decisionResponses)
+      /v1/reviews/{id}/fix:
+        parameters:
+          - {name: id, in: path, required: true, schema: {type: string}}
+        post:
+          summary: Keep a person's fixes for this photo and render it again as a new generation
+          operationId: fixReview
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [hints]
+                  properties:
+                    hints: {type: string, description: "remove:X,Y or keep:X,Y points (fractions of the photo), separated by ;"}
+          responses:
+            "202":
+              description: The new generation
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      id: {type: string}
+                      generation_id: {type: string}
+                      status: {type: string, enum: [pending, processing, completed, failed]}
+                      fixes: {type: string}
+                      hints: {type: string}
+            "400": {$ref: "#/components/responses/Error"}
+            "401": {$ref: "#/components/responses/Error"}
+            "404": {$ref: "#/components/responses/Error"}
+            "409": {$ref: "#/components/responses/Error"}
+            "413": {$ref: "#/components/responses/Error"}
+            "415": {$ref: "#/components/responses/Error"}
+      /v1/image/{id}/hints:
+        parameters:
+          - {name: id, in: path, required: true, schema: {type: string}}
+        delete:
+          summary: Forget the fixes kept for this generation's photo
+          operationId: removeHints
+          responses:
+            "200": {description: Removed, content: {application/json: {schema: {type: object}}}}
+            "401": {$ref: "#/components/responses/Error"}
+            "404": {$ref: "#/components/responses/Error"}
       /v1/account:
         get:
           summary: Credits of the key's account
@@ -439,7 +483,7 @@ enum OpenAPIDocument {
             review:
               type: [object, "null"]
               properties:
-                state: {type: string, enum: [pending, approved, rejected]}
+                state: {type: string, enum: [pending, approved, rejected, fixed]}
                 reason: {type: string, enum: [qa_failed, low_score, touches_edge]}
                 flagged_at: {type: string, format: date-time}
                 decided_by: {type: [string, "null"]}

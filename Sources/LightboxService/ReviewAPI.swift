@@ -30,6 +30,18 @@ extension ServiceAPI {
                 return Self.json(200, try await decide(context.parameters.get("id"), decision, by: account))
             }
         }
+        routes.on(router, .post, "/v1/reviews/:id/fix") { request, context in
+            let account = try await authenticate(request)
+            return try await fix(context.parameters.get("id"), request, by: account)
+        }
+        routes.on(router, .delete, "/v1/image/:id/hints") { request, context in
+            let account = try await authenticate(request)
+            let job = try await owned(context.parameters.get("id"), by: account)
+            let payload = try JSONDecoder().decode(JobPayload.self, from: job.payload)
+            // Blobs are never deleted here: an empty text is "no fixes".
+            try await blobs.put(Data(), at: BlobKeys.hints(Self.hintKey(payload.input)), contentType: "text/plain")
+            return Self.json(200, ["status": "removed"])
+        }
         routes.on(router, .get, "/v1/image/:id/input") { request, context in
             let account = try await authenticate(request)
             let job = try await owned(context.parameters.get("id"), by: account)
@@ -41,6 +53,53 @@ extension ServiceAPI {
                                                    .cacheControl: "private, max-age=3600"],
                             body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
         }
+    }
+
+    /// Keeps the person's points for this photo (every later render of it uses them, here and
+    /// in `lightbox process --hints`), renders it again as a new generation, and marks the
+    /// reviewed one as fixed.
+    private func fix(_ id: String?, _ request: Request, by account: String) async throws -> Response {
+        let job = try await owned(id, by: account)
+        guard job.review?.state == .pending else {
+            throw LightboxError(.reviewConflict, "\(job.id) is not waiting for review")
+        }
+        let body = try await upload(of: request)
+        let fields = try RequestFields(body: body, contentType: request.headers[.contentType])
+        guard let text = fields.text("hints"), !text.isEmpty else {
+            throw LightboxError(.missingField, "The hints field is missing: remove:X,Y or keep:X,Y points, separated by ;")
+        }
+        let hints: MatteHints
+        do {
+            guard let parsed = try ProcessOptions.Spec.matteHints.parse(text) else { throw LightboxError(.internal, "") }
+            hints = parsed
+        } catch {
+            throw LightboxError.invalidOption("hints", expected: ProcessOptions.Spec.matteHints.expected, received: text)
+        }
+        let payload = try JSONDecoder().decode(JobPayload.self, from: job.payload)
+        try await blobs.put(Data(hints.description.utf8), at: BlobKeys.hints(Self.hintKey(payload.input)),
+                            contentType: "text/plain")
+        let limits = config.limits
+        func stored(_ name: String) async throws -> InputPhoto {
+            guard let data = try await blobs.get(BlobKeys.input(name)) else {
+                throw LightboxError(.notFound, "The input of \(job.id) is no longer stored")
+            }
+            return try InputPhoto(data, limits: limits)
+        }
+        var resolved = try ProcessOptions.resolve(payload.options.map { (name: $0.name, value: $0.value) })
+        resolved.matteHints = hints
+        let background = try await payload.backgroundImage.asyncMap(stored)
+        resolved.backgroundImage = background?.data
+        let (next, _) = try await enqueue(try await stored(payload.input), payload.options, resolved: resolved, priority: 10,
+                                          account: account, idempotencyKey: nil, webhook: job.webhookURL,
+                                          background: background)
+        _ = try await store.decide(id: job.id, account: account, decision: .fixed, now: clock.now())
+        return Self.json(202, Fixed(id: next.id, generationId: next.id, status: Self.publicState(next.state), fixes: job.id,
+                                    hints: hints.description))
+    }
+
+    /// An input's name is its SHA-256 and `.img`; hints are kept under the digest.
+    static func hintKey(_ input: String) -> String {
+        input.hasSuffix(".img") ? String(input.dropLast(4)) : input
     }
 
     private func decide(_ id: String?, _ decision: Review.State, by account: String) async throws -> StatusBody {
@@ -58,5 +117,21 @@ extension ServiceAPI {
             throw LightboxError(.reviewConflict, "\(job.id) was decided meanwhile")
         }
         return try await status(of: decided)
+    }
+}
+
+/// What `POST /v1/reviews/{id}/fix` answers: the new generation, and the one it replaces.
+struct Fixed: Encodable {
+    let id: String
+    let generationId: String
+    let status: String
+    let fixes: String
+    let hints: String
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

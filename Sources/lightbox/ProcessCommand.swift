@@ -93,7 +93,8 @@ enum Engine {
                 + "\(settings.dailyImages) images or $\(settings.dailyDollars) a day, cache \(settings.cacheURL().path)")
         }
         return FileProcessor(services: PipelineServices(segmenter: segmenter, generator: generator,
-                                                        generatorFallback: settings.fallback))
+                                                        generatorFallback: settings.fallback),
+                             hints: engine.hints.map { Renderer.hintFolder(URL(fileURLWithPath: $0)) })
     }
 
     /// The services for `serve` and `worker`: the model the engine settings name, loaded once.

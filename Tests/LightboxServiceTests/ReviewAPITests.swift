@@ -7,6 +7,11 @@ import Testing
 /// The review queue over real HTTP with the real model: with `review` on and `review-below`
 /// 0.95, the mug (QA score 0.92) waits for a person and the flat wall (no product) is a QA
 /// failure to look at.
+/// Where the kitchen-mug sample's board stands, as fractions of the photo.
+enum ApplyHintsBoard {
+    static let x = 0.723, y = 0.6
+}
+
 @Suite(.serialized) struct ReviewAPITests {
     static func service(site: StoreSite? = nil) async throws -> ServiceHarness {
         try await ServiceHarness.start(workers: 1) {
@@ -70,6 +75,65 @@ import Testing
         #expect(approve.status == 409 && approve.error?.message.contains("no result") == true)
         let reject = try await service.send(.POST, "/v1/reviews/\(id)/reject", key: key)
         #expect(reject.status == 200 && (reject.json["review"] as? [String: Any])?["state"] as? String == "rejected")
+        await service.stop()
+    }
+
+    /// The kitchen-mug sample keeps the wooden board behind the mug; one point removes it. The
+    /// fix is kept for the photo: the CLI's render of the same file with `--hints` uses it too.
+    @Test func aFixIsKeptForThePhotoAndReusedByTheCLI() async throws {
+        let service = try await Self.service()
+        let key = try await service.key(credits: 5)
+        let photo = try Data(contentsOf: Fixtures.examples.appendingPathComponent("kitchen-mug.jpg"))
+        let (body, type) = APIClient.multipart(image: photo, fields: [])
+        let accepted = try await service.send(.POST, "/v1/image/remove-background", key: key, body: body, contentType: type)
+        let id = try #require(accepted.json["id"] as? String, "\(accepted.json)")
+        let first = try await service.finished(id, key: key)
+        #expect((first.json["review"] as? [String: Any])?["state"] as? String == "pending", "\(first.json)")
+        func boardAlpha(_ reply: APIClient.Reply) async throws -> UInt8 {
+            let file = try await service.send(.GET, try #require(reply.json["output_url"] as? String))
+            let pixels = try Pixels(decoding: file.body)
+            return pixels[Int(ApplyHintsBoard.x * Double(pixels.width)), Int(ApplyHintsBoard.y * Double(pixels.height)), 3]
+        }
+        #expect(try await boardAlpha(first) > 200, "the board is kept")
+
+        let bad = try await service.send(.POST, "/v1/reviews/\(id)/fix", key: key, body: Data(#"{"hints": "erase:1,1"}"#.utf8),
+                                         contentType: "application/json")
+        #expect(bad.status == 400 && bad.error?.message.contains("for hints") == true)
+        let fixed = try await service.send(.POST, "/v1/reviews/\(id)/fix", key: key,
+                                           body: Data(#"{"hints": "remove:0.723,0.6"}"#.utf8), contentType: "application/json")
+        #expect(fixed.status == 202 && fixed.json["fixes"] as? String == id, "\(fixed.json)")
+        let next = try await service.finished(try #require(fixed.json["id"] as? String), key: key)
+        #expect(next.json["status"] as? String == "completed" && (next.json["notes"] as? [String])?.contains("applied 1 matte hint(s)") == true,
+                "\(next.json)")
+        #expect(try await boardAlpha(next) < 30, "the fix took the board away")
+        let old = try await service.send(.GET, "/v1/image/\(id)", key: key).json["review"] as? [String: Any]
+        #expect(old?["state"] as? String == "fixed")
+        let again = try await service.send(.POST, "/v1/reviews/\(id)/fix", key: key,
+                                           body: Data(#"{"hints": "remove:0.5,0.5"}"#.utf8), contentType: "application/json")
+        #expect(again.status == 409)
+
+        // The same photo through the CLI, pointed at the service's folder.
+        let out = try Fixtures.scratchFolder("hinted-cli")
+        let folder = try #require(service.host.config.dataFolder).path
+        let cli = try await onThread {
+            try LightboxBinary.run(["process", Fixtures.examples.appendingPathComponent("kitchen-mug.jpg").path, "--out", out.path,
+                                    "--hints", folder, "--frame", "photo", "--background", "transparent", "--format", "png",
+                                    "--shadow", "none", "--json"])
+        }
+        #expect(cli.status == 0, "\(cli.standardError)")
+        let written = try #require((cli.jsonLines.first?["outputs"] as? [[String: Any]])?.first?["path"] as? String)
+        let pixels = try Pixels(decoding: Data(contentsOf: URL(fileURLWithPath: written)))
+        #expect(pixels[Int(ApplyHintsBoard.x * Double(pixels.width)), Int(ApplyHintsBoard.y * Double(pixels.height)), 3] < 30)
+
+        // Removed, the next render keeps the board again.
+        #expect(try await service.send(.DELETE, "/v1/image/\(id)/hints", key: key).status == 200)
+        let plain = try await onThread {
+            try LightboxBinary.run(["process", Fixtures.examples.appendingPathComponent("kitchen-mug.jpg").path, "--out", out.path,
+                                    "--hints", folder, "--frame", "photo", "--background", "transparent", "--format", "png",
+                                    "--shadow", "none", "--json"])
+        }
+        let plainNotes = plain.jsonLines.first?["notes"] as? [String] ?? []
+        #expect(plain.status == 0 && plainNotes.contains("applied 1 matte hint(s)") == false, "\(plainNotes)")
         await service.stop()
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A person's fixes to one photo's cutout: points on the upright photo (fractions of its
@@ -22,6 +23,10 @@ public struct MatteHints: Sendable, Equatable, CustomStringConvertible {
 
     public let points: [Point]
     static let maxPoints = 50
+
+    /// What hints are kept under: the photo's SHA-256, so that every render of the same bytes,
+    /// from any adapter, finds them.
+    public static func key(for photo: Data) -> String { SHA256.hash(data: photo).hex }
 
     public init(_ points: [Point]) {
         self.points = points

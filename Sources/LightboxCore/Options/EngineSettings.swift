@@ -15,6 +15,8 @@ public struct EngineSettings: Sendable {
     public var limits = DecodeLimits()
     /// Images processed at once, each worker with its own inference session.
     public var workers = Spec.workers.defaultValue
+    /// A service's folder (its --data or --blobs) whose stored fixes apply here too.
+    public var hints = Spec.hints.defaultValue
 
     public init() {}
 
@@ -40,6 +42,9 @@ public struct EngineSettings: Sendable {
             help: "Refuse inputs larger than this many megabytes")
         public static let maxMegapixels = OptionSpec.integer("max-megapixels", 1...1000, default: 50,
             help: "Refuse images with more pixels than this, read from the header before decoding")
+        public static let hints = OptionSpec<String?>(name: "hints", expected: "a folder", default: nil,
+            help: "A service's --data or --blobs folder: the fixes made in its review queue apply to the same photos here",
+            describe: { $0 ?? "none" }) { $0.isEmpty ? nil : .some($0) }
         public static let workers = OptionSpec<Int>(name: "workers", expected: "integer between 0 and 64",
             default: ProcessInfo.processInfo.activeProcessorCount,
             help: "Workers, each with its own single-threaded inference session (serve: 0 is the API only)",
@@ -59,6 +64,7 @@ public struct EngineSettings: Sendable {
         OptionBinding(Spec.maxInputMB, scope: .process, \.limits.maxInputMegabytes),
         OptionBinding(Spec.maxMegapixels, scope: .process, \.limits.maxMegapixels),
         OptionBinding(Spec.workers, scope: .process, \.workers),
+        OptionBinding(Spec.hints, scope: .process, \.hints),
     ])
 
     /// `file` pairs (a config file's keys), then `LIGHTBOX_<NAME>` from `environment`, then `flags`.

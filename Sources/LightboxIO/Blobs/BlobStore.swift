@@ -21,6 +21,8 @@ public protocol BlobStore: Sendable, CustomStringConvertible {
 public enum BlobKeys {
     public static func input(_ name: String) -> String { "inputs/" + name }
     public static func output(_ name: String) -> String { "outputs/" + name }
+    /// A person's fixes to the photo with this SHA-256 (`MatteHints`), as text; empty once removed.
+    public static func hints(_ key: String) -> String { "hints/\(key).txt" }
 }
 
 /// Opens `--blobs`: a folder path, or `s3://bucket/prefix?endpoint=http://host:port`.
