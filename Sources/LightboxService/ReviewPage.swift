@@ -1,6 +1,7 @@
 /// `GET /review`: the key's review queue. Each result waiting for a person shows the photo
 /// as sent beside the result, why it is here and its QA score, with one click to approve
-/// (publish) or reject (keep the original).
+/// (publish) or reject (keep the original), or to fix it: clicks on the photo mark what is
+/// background (or, with Shift, product), and Fix renders it again with those points.
 enum ReviewPage {
     static let html = StudioPage.shell(title: "Lightbox Review", main: """
     <section id="review" class="signed-in" hidden aria-labelledby="review-title">
@@ -13,11 +14,14 @@ enum ReviewPage {
         <h3 class="id"></h3>
         <p class="why"></p>
         <div class="pair">
-          <figure><img class="input" alt="the photo as sent"><figcaption>Sent</figcaption></figure>
+          <figure><div class="marks"><img class="input" alt="the photo as sent; click to mark background, Shift-click for product"></div>
+            <figcaption>Sent: click what is background, Shift-click what is product</figcaption></figure>
           <figure><img class="output" alt="the result"><figcaption>Result</figcaption></figure>
         </div>
         <button class="approve" type="button">Approve</button>
         <button class="reject" type="button">Reject</button>
+        <button class="fix" type="button" disabled>Fix</button>
+        <p class="points"></p>
         <p class="decision" role="status"></p>
       </li>
     </template>
@@ -47,6 +51,40 @@ enum ReviewPage {
       if (input.ok) $(".input", node).src = URL.createObjectURL(await input.blob());
       if (job.output_url) $(".output", node).src = job.output_url; else $(".output", node).closest("figure").hidden = true;
       $(".approve", node).disabled = job.status !== "completed";
+      const points = [];
+      const marks = $(".marks", node);
+      $(".input", node).addEventListener("click", (event) => {
+        const image = event.currentTarget;
+        const x = event.offsetX / image.clientWidth, y = event.offsetY / image.clientHeight;
+        const action = event.shiftKey ? "keep" : "remove";
+        points.push(action + ":" + x.toFixed(4) + "," + y.toFixed(4));
+        const dot = document.createElement("span");
+        dot.className = "mark " + action;
+        dot.style.left = (x * 100) + "%";
+        dot.style.top = (y * 100) + "%";
+        marks.append(dot);
+        $(".points", node).textContent = points.length + " point(s) marked";
+        $(".fix", node).disabled = false;
+      });
+      $(".fix", node).addEventListener("click", async () => {
+        try {
+          const fixed = await api("/v1/reviews/" + job.generation_id + "/fix", {
+            method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ hints: points.join(";") }) });
+          for (const button of node.querySelectorAll("button")) button.disabled = true;
+          $(".decision", node).textContent = "re-rendering as " + fixed.id;
+          let next = fixed;
+          while (next.status === "pending" || next.status === "processing") {
+            await new Promise((done) => setTimeout(done, 400));
+            next = await api("/v1/image/" + fixed.id);
+          }
+          if (next.output_url) $(".output", node).src = next.output_url;
+          node.dataset.fixed = fixed.id;
+          $(".decision", node).textContent = "fixed: " + fixed.id + " is " + next.status
+            + (next.review ? " (" + next.review.state + " review)" : "");
+        } catch (error) {
+          $(".decision", node).textContent = error.message;
+        }
+      });
       for (const action of ["approve", "reject"]) {
         $("." + action, node).addEventListener("click", async () => {
           try {

@@ -119,6 +119,11 @@ enum StudioPage {
     .pair { display: flex; flex-wrap: wrap; gap: 1rem; }
     .pair figure { margin: 0; flex: 1 1 12rem; max-width: 20rem; }
     .pair img { width: 100%; height: auto; border: 1px solid #ddd; background: #fff; }
+    .marks { position: relative; }
+    .marks img { cursor: crosshair; }
+    .mark { position: absolute; width: 12px; height: 12px; margin: -6px 0 0 -6px; border-radius: 50%; border: 2px solid #fff; }
+    .mark.remove { background: #d00; }
+    .mark.keep { background: #0a0; }
     .result[data-decision=approved] { border-color: #2a7d2a; }
     .result[data-decision=rejected] { border-color: #a40000; }
     pre { overflow: auto; font-size: 0.8rem; }

@@ -74,3 +74,31 @@ import Testing
         await service.stop()
     }
 }
+
+/// Click-to-fix on `/review`: one click on the board behind the kitchen mug, then Fix.
+@Suite(.serialized) struct ReviewFixPageTests {
+    @Test func aClickOnTheBoardAndFixRendersItWithoutTheBoard() async throws {
+        let service = try await ReviewAPITests.service()
+        let key = try await service.key(credits: 5)
+        let photo = try Data(contentsOf: Fixtures.examples.appendingPathComponent("kitchen-mug.jpg"))
+        let (body, type) = APIClient.multipart(image: photo, fields: [])
+        let accepted = try await service.send(.POST, "/v1/image/remove-background", key: key, body: body, contentType: type)
+        let id = try #require(accepted.json["id"] as? String)
+        #expect(try await service.finished(id, key: key).json["status"] as? String == "completed")
+        let shots = try Fixtures.scratchFolder("fix-screenshots")
+        let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/Pages/fix_test.py").path
+        let arguments = [script, "http://127.0.0.1:\(service.port)", key, id, String(ApplyHintsBoard.x),
+                         String(ApplyHintsBoard.y), shots.path]
+        let result = try await onThread { try ChildProcess.run("/usr/bin/env", ["python3"] + arguments) }
+        #expect(result.status == 0, "\(result.standardError.suffix(3000))")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
+                                "\(result.standardOutput)")
+        #expect(seen["points"] as? String == "1 point(s) marked" && seen["marks"] as? Int == 1)
+        #expect((seen["decision"] as? String)?.hasPrefix("fixed: gen_") == true, "\(seen)")
+        #expect((seen["notes"] as? [String])?.contains("applied 1 matte hint(s)") == true)
+        #expect(seen["alpha_at_click"] as? Int ?? 255 < 30, "the board is gone: \(seen)")
+        #expect(seen["alpha_at_mug"] as? Int == 255, "the mug stays")
+        print("fix screenshots: \(shots.path)")
+        await service.stop()
+    }
+}

@@ -1,0 +1,53 @@
+"""Drives /review's click-to-fix in a real headless Chromium: click the board behind the
+kitchen mug on the photo as sent, press Fix, and wait for the new render.
+
+usage: fix_test.py BASE_URL KEY JOB_ID X Y SCREENSHOT_DIR   (X, Y: fractions of the photo)
+Prints one JSON line with what it saw, including the new render's alpha where it clicked."""
+import io
+import json
+import os
+import sys
+
+import requests
+from PIL import Image
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as shown
+from selenium.webdriver.support.ui import WebDriverWait
+
+from browser import open_browser
+
+base, key, job_id, x, y, shots = sys.argv[1:7]
+x, y = float(x), float(y)
+browser = open_browser(1100, 1300)
+seen = {}
+try:
+    wait = WebDriverWait(browser, 120)
+    browser.get(f"{base}/review")
+    browser.find_element(By.ID, "key").send_keys(key)
+    browser.find_element(By.CSS_SELECTOR, "#key-form button").click()
+    wait.until(shown.visibility_of_element_located((By.ID, "review")))
+    item = wait.until(lambda b: b.find_element(By.CSS_SELECTOR, f'#queue .result[data-id="{job_id}"]'))
+    photo = item.find_element(By.CLASS_NAME, "input")
+    wait.until(lambda b: b.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", photo))
+    browser.execute_script("arguments[0].scrollIntoView()", photo)
+    # Selenium's offsets are from the element's centre.
+    width, height = photo.size["width"], photo.size["height"]
+    ActionChains(browser).move_to_element_with_offset(photo, int((x - 0.5) * width), int((y - 0.5) * height)).click().perform()
+    seen["points"] = item.find_element(By.CLASS_NAME, "points").text
+    seen["marks"] = len(item.find_elements(By.CSS_SELECTOR, ".mark.remove"))
+    item.find_element(By.CLASS_NAME, "fix").click()
+    wait.until(lambda b: item.get_attribute("data-fixed"))
+    seen["fixed"] = item.get_attribute("data-fixed")
+    seen["decision"] = item.find_element(By.CLASS_NAME, "decision").text
+    browser.save_screenshot(os.path.join(shots, "review-fixed.png"))
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {key}"
+    job = session.get(f"{base}/v1/image/{seen['fixed']}").json()
+    seen["notes"] = job.get("notes")
+    image = Image.open(io.BytesIO(session.get(base + job["output_url"]).content)).convert("RGBA")
+    seen["alpha_at_click"] = image.getpixel((int(x * image.width), int(y * image.height)))[3]
+    seen["alpha_at_mug"] = image.getpixel((image.width // 2, int(0.7 * image.height)))[3]
+finally:
+    browser.quit()
+print(json.dumps(seen))
