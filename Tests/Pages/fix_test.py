@@ -12,10 +12,9 @@ import requests
 from PIL import Image
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as shown
 from selenium.webdriver.support.ui import WebDriverWait
 
-from browser import open_browser
+from browser import open_browser, sign_in
 
 base, key, job_id, x, y, shots = sys.argv[1:7]
 x, y = float(x), float(y)
@@ -23,10 +22,7 @@ browser = open_browser(1100, 1300)
 seen = {}
 try:
     wait = WebDriverWait(browser, 120)
-    browser.get(f"{base}/review")
-    browser.find_element(By.ID, "key").send_keys(key)
-    browser.find_element(By.CSS_SELECTOR, "#key-form button").click()
-    wait.until(shown.visibility_of_element_located((By.ID, "review")))
+    sign_in(browser, f"{base}/review", key, "review", wait)
     item = wait.until(lambda b: b.find_element(By.CSS_SELECTOR, f'#queue .result[data-id="{job_id}"]'))
     photo = item.find_element(By.CLASS_NAME, "input")
     wait.until(lambda b: b.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", photo))

@@ -7,9 +7,8 @@ import json
 import os
 import sys
 
-from browser import open_browser
+from browser import open_browser, sign_in
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as shown
 from selenium.webdriver.support.ui import WebDriverWait
 
 base, key, approve_id, reject_id, shots = sys.argv[1:6]
@@ -17,10 +16,7 @@ browser = open_browser(1100, 1300)
 seen = {}
 try:
     wait = WebDriverWait(browser, 60)
-    browser.get(f"{base}/review")
-    browser.find_element(By.ID, "key").send_keys(key)
-    browser.find_element(By.CSS_SELECTOR, "#key-form button").click()
-    wait.until(shown.visibility_of_element_located((By.ID, "review")))
+    sign_in(browser, f"{base}/review", key, "review", wait)
     wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#queue .result")) == 2)
     seen["summary"] = browser.find_element(By.ID, "summary").text
     items = {item.get_attribute("data-id"): item for item in browser.find_elements(By.CSS_SELECTOR, "#queue .result")}
