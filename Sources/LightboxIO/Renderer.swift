@@ -40,8 +40,9 @@ public struct Renderer: Sendable {
         public var error: LightboxError?
     }
 
-    /// Outputs are written only when the whole image succeeded.
-    public func render(read: () throws -> Data, options: ProcessOptions,
+    /// Outputs are written only when the whole image succeeded. `hintKey` is the photo's
+    /// SHA-256 when the caller knows it already (a stored input is named by it).
+    public func render(read: () throws -> Data, options: ProcessOptions, hintKey: String? = nil,
                        write: (EncodedImage) throws -> String) -> Rendering {
         let bytes: Data
         do {
@@ -50,7 +51,7 @@ public struct Renderer: Sendable {
             return Rendering(outcome: nil, written: [], error: Self.failure(error, as: .inputUnreadable))
         }
         var options = options
-        if options.matteHints == nil, let hints { options.matteHints = hints(MatteHints.key(for: bytes)) }
+        if options.matteHints == nil, let hints { options.matteHints = hints(hintKey ?? MatteHints.key(for: bytes)) }
         let outcome = pipeline.run(bytes, options: options, services: services)
         var rendering = Rendering(outcome: outcome, written: [], error: outcome.error)
         guard outcome.error == nil else { return rendering }

@@ -220,7 +220,7 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    // MARK: Webhooks
+    // MARK: Reviews
 
     public func flagForReview(id: String, reason: String, now: Date) async throws -> Bool {
         try await pool.write { db in
@@ -252,6 +252,8 @@ public final class SQLiteJobStore: JobStore {
             return db.changesCount == 1 ? try Self.fetch(id, db) : nil
         }
     }
+
+    // MARK: Webhooks
 
     public func dueWebhooks(now: Date, limit: Int) async throws -> [Job] {
         try await pool.read { db in

@@ -122,7 +122,8 @@ public final class JobRunner: Sendable {
             let payload = try JSONDecoder().decode(JobPayload.self, from: job.payload)
             var options = config.engine.applied(to: try ProcessOptions.resolve(payload.options.map { (name: $0.name, value: $0.value) }))
             options.backgroundImage = try payload.backgroundImage.map(readInput)
-            let rendering = renderer.render(read: { try readInput(payload.input) }, options: options, write: writeOutput)
+            let rendering = renderer.render(read: { try readInput(payload.input) }, options: options,
+                                            hintKey: BlobKeys.digest(ofInput: payload.input), write: writeOutput)
             if let outcome = rendering.outcome { metrics.record(timings: outcome.timings, failure: rendering.error) }
             if let error = rendering.error { return (.failure(error), rendering.outcome?.qa) }
             let outcome = rendering.outcome!

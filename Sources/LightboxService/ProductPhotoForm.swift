@@ -78,23 +78,15 @@ struct ProductPhotoForm {
                 priority = level
                 continue
             }
-            guard let option = endpoint.fields.first(where: { $0.field == name })?.option,
-                  let binding = ProcessOptions.catalog.binding(named: option) else {
+            guard let option = endpoint.fields.first(where: { $0.field == name })?.option else {
                 throw LightboxError(.invalidOption, "Unknown field '\(name)'; the fields are image, image_url, webhook_url, "
                                     + "priority, " + endpoint.fields.map(\.field).joined(separator: ", "))
             }
-            // Checked one by one so that the error names the field as the client sent it.
-            var probe = ProcessOptions()
-            do {
-                try binding.apply(Self.narrowed(name, value), to: &probe)
-            } catch {
-                let expected = switch name {
-                case "preset": "a preset name or custom"
-                case "background_color": "a colour as #RRGGBB or #RGB"
-                default: binding.expected
-                }
+            if let expected = Self.narrowing(name, value) {
                 throw LightboxError.invalidOption(name, expected: expected, received: value)
             }
+            // Checked one by one so that the error names the field as the client sent it.
+            try ProcessOptions.catalog.check(value, option: option, field: name, over: ProcessOptions())
             options.append(JobPayload.Pair(name: option, value: value))
         }
         // Combinations (custom needs a prompt, jpeg needs an opaque background).
@@ -105,12 +97,13 @@ struct ProductPhotoForm {
     }
 
     /// Both fields set the background option, each with only its own kind of value: preset
-    /// names (and custom), or a hex colour. Anything else is made to fail the option's check.
-    private static func narrowed(_ field: String, _ value: String) -> String {
+    /// names (and custom), or a hex colour. What the field expects when `value` is not that.
+    private static func narrowing(_ field: String, _ value: String) -> String? {
         switch field {
-        case "preset": ScenePreset(rawValue: value.lowercased()) != nil || value.lowercased() == "custom" ? value : "#"
-        case "background_color": RGBColour(hex: value) != nil ? value : "#"
-        default: value
+        case "preset":
+            ScenePreset(rawValue: value.lowercased()) != nil || value.lowercased() == "custom" ? nil : "a preset name or custom"
+        case "background_color": RGBColour(hex: value) != nil ? nil : "a colour as #RRGGBB or #RGB"
+        default: nil
         }
     }
 }
@@ -120,6 +113,12 @@ struct ProductPhotoForm {
 struct InputPhoto {
     let data: Data
     let name: String
+
+    /// A photo already checked and named when it first came in (read back from the blobs).
+    init(stored data: Data, name: String) {
+        self.data = data
+        self.name = name
+    }
 
     /// `field` names the photo in errors when it is not the main one.
     init(_ data: Data, limits: DecodeLimits, field: String? = nil) throws {

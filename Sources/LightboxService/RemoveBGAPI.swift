@@ -23,19 +23,10 @@ extension ServiceAPI {
         let limits = config.limits
         let contentType = request.headers[.contentType]
         let form = try await OffLoop.run { try RemoveBGForm(fields: RequestFields(body: body, contentType: contentType), limits: limits) }
-        let photo = switch form.source {
-        case .upload(let photo): photo
-        case .url(let url): try await fetchedPhoto(url, limits: limits)
-        }
-        let background: InputPhoto? = switch form.backgroundSource {
-        case .upload(let photo): photo
-        case .url(let url): try await fetchedPhoto(url, limits: limits, field: "bg_image_url")
-        case nil: nil
-        }
-        // The fingerprint covers the background photo too.
-        var resolved = form.resolved
-        resolved.backgroundImage = background?.data
-        let (queued, created) = try await enqueue(photo, form.options, resolved: resolved, priority: 10, account: account,
+        let input = try await photo(form.source, limits: limits)
+        var background: InputPhoto?
+        if let source = form.backgroundSource { background = try await photo(source, limits: limits, field: "bg_image_url") }
+        let (queued, created) = try await enqueue(input, form.options, resolved: form.resolved, priority: 10, account: account,
                                                   idempotencyKey: try Self.idempotencyKey(request), webhook: nil,
                                                   background: background)
         let job = try await finished(queued)
@@ -139,15 +130,7 @@ struct RemoveBGErrors: RouterMiddleware {
     typealias Context = BasicRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as LightboxError {
-            return Self.response(error)
-        } catch let limited as RateLimited {
-            var response = Self.response(limited.error)
-            response.headers.append(contentsOf: limited.headers)
-            return response
-        }
+        try await ErrorBodies.answering(with: Self.response) { try await next(request, context) }
     }
 
     static func response(_ error: LightboxError) -> Response {

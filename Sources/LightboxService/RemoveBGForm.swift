@@ -92,11 +92,7 @@ struct RemoveBGForm {
         ]
         for (parameter, option) in mapped {
             guard let value = text(parameter) else { continue }
-            let binding = ProcessOptions.catalog.binding(named: option)!
-            var probe = ProcessOptions()
-            do { try binding.apply(value, to: &probe) } catch {
-                throw LightboxError.invalidOption(parameter, expected: binding.expected, received: value)
-            }
+            try ProcessOptions.catalog.check(value, option: option, field: parameter, over: ProcessOptions())
             options.append((option, value))
         }
         // Scaling the subject centres it, unless a position says otherwise.

@@ -39,7 +39,7 @@ extension ServiceAPI {
             let job = try await owned(context.parameters.get("id"), by: account)
             let payload = try JSONDecoder().decode(JobPayload.self, from: job.payload)
             // Blobs are never deleted here: an empty text is "no fixes".
-            try await blobs.put(Data(), at: BlobKeys.hints(Self.hintKey(payload.input)), contentType: "text/plain")
+            try await blobs.put(Data(), at: BlobKeys.hints(BlobKeys.digest(ofInput: payload.input)), contentType: "text/plain")
             return Self.json(200, ["status": "removed"])
         }
         routes.on(router, .get, "/v1/image/:id/input") { request, context in
@@ -68,38 +68,29 @@ extension ServiceAPI {
         guard let text = fields.text("hints"), !text.isEmpty else {
             throw LightboxError(.missingField, "The hints field is missing: remove:X,Y or keep:X,Y points, separated by ;")
         }
-        let hints: MatteHints
-        do {
-            guard let parsed = try ProcessOptions.Spec.matteHints.parse(text) else { throw LightboxError(.internal, "") }
-            hints = parsed
-        } catch {
+        guard let hints = MatteHints(parsing: text) else {
             throw LightboxError.invalidOption("hints", expected: ProcessOptions.Spec.matteHints.expected, received: text)
         }
         let payload = try JSONDecoder().decode(JobPayload.self, from: job.payload)
-        try await blobs.put(Data(hints.description.utf8), at: BlobKeys.hints(Self.hintKey(payload.input)),
+        try await blobs.put(Data(hints.description.utf8), at: BlobKeys.hints(BlobKeys.digest(ofInput: payload.input)),
                             contentType: "text/plain")
-        let limits = config.limits
+        // Checked and named when they first came in.
         func stored(_ name: String) async throws -> InputPhoto {
             guard let data = try await blobs.get(BlobKeys.input(name)) else {
                 throw LightboxError(.notFound, "The input of \(job.id) is no longer stored")
             }
-            return try InputPhoto(data, limits: limits)
+            return InputPhoto(stored: data, name: name)
         }
         var resolved = try ProcessOptions.resolve(payload.options.map { (name: $0.name, value: $0.value) })
         resolved.matteHints = hints
-        let background = try await payload.backgroundImage.asyncMap(stored)
-        resolved.backgroundImage = background?.data
+        var background: InputPhoto?
+        if let name = payload.backgroundImage { background = try await stored(name) }
         let (next, _) = try await enqueue(try await stored(payload.input), payload.options, resolved: resolved, priority: 10,
                                           account: account, idempotencyKey: nil, webhook: job.webhookURL,
                                           background: background)
         _ = try await store.decide(id: job.id, account: account, decision: .fixed, now: clock.now())
         return Self.json(202, Fixed(id: next.id, generationId: next.id, status: Self.publicState(next.state), fixes: job.id,
                                     hints: hints.description))
-    }
-
-    /// An input's name is its SHA-256 and `.img`; hints are kept under the digest.
-    static func hintKey(_ input: String) -> String {
-        input.hasSuffix(".img") ? String(input.dropLast(4)) : input
     }
 
     private func decide(_ id: String?, _ decision: Review.State, by account: String) async throws -> StatusBody {
@@ -127,11 +118,4 @@ struct Fixed: Encodable {
     let status: String
     let fixes: String
     let hints: String
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
 }

@@ -106,11 +106,7 @@ public struct ServiceAPI: Sendable {
         let webhook = try form.webhookURL.map {
             try PublicURL($0, field: "webhook_url", allowPrivate: config.allowPrivateURLs).url.absoluteString
         }
-        let photo = switch form.source {
-        case .upload(let photo): photo
-        case .url(let url): try await fetchedPhoto(url, limits: limits)
-        }
-        let (job, _) = try await enqueue(photo, form.options, resolved: form.resolved, priority: form.priority,
+        let (job, _) = try await enqueue(try await photo(form.source, limits: limits), form.options, resolved: form.resolved, priority: form.priority,
                                          account: account, idempotencyKey: idempotencyKey, webhook: webhook)
         let ahead = try await queueDepth.ahead()
         return Self.json(202, Accepted(
@@ -139,8 +135,9 @@ public struct ServiceAPI: Sendable {
         return key
     }
 
-    /// Stores the photo and queues its job, or finds the same request's job: the same image
-    /// with the same resolved options is the same generation, not queued or charged twice.
+    /// Stores the photo (and a background photo) and queues its job, or finds the same
+    /// request's job: the same image with the same resolved options, background photo included,
+    /// is the same generation, not queued or charged twice.
     func enqueue(_ photo: InputPhoto, _ options: [JobPayload.Pair], resolved: ProcessOptions, priority: Int,
                  account: String, idempotencyKey: String?, webhook: String?,
                  background: InputPhoto? = nil) async throws -> (job: Job, created: Bool) {
@@ -152,17 +149,26 @@ public struct ServiceAPI: Sendable {
         }
         let payload = try JSONEncoder().encode(JobPayload(input: photo.name, options: options,
                                                           backgroundImage: background?.name))
-        let fingerprint = resolved.fingerprint(input: photo.name, extra: [webhook ?? ""])
+        var rendered = resolved
+        rendered.backgroundImage = background?.data
+        let fingerprint = rendered.fingerprint(input: photo.name, extra: [webhook ?? ""])
         return try await store.enqueue(
             NewJob(account: account, payload: payload, priority: priority, cost: config.creditsPerImage,
                    idempotencyKey: idempotencyKey, fingerprint: fingerprint, webhookURL: webhook), now: clock.now())
     }
 
-    /// An `image_url` photo, fetched through the URL guard and checked as an upload is.
-    func fetchedPhoto(_ url: String, limits: DecodeLimits, field: String? = nil) async throws -> InputPhoto {
-        let data = try await RemoteImage.fetch(url, field: field ?? "image_url", limit: config.maxUploadBytes,
-                                               allowPrivate: config.allowPrivateURLs)
-        return try await OffLoop.run { try InputPhoto(data, limits: limits, field: field) }
+    /// The photo a form names: uploaded (checked as it was parsed), or at a URL, fetched
+    /// through the URL guard and checked as an upload is. `field` names a photo that is not
+    /// the main one (`bg_image_url`).
+    func photo(_ source: ProductPhotoForm.Source, limits: DecodeLimits, field: String? = nil) async throws -> InputPhoto {
+        switch source {
+        case .upload(let photo):
+            return photo
+        case .url(let url):
+            let data = try await RemoteImage.fetch(url, field: field ?? "image_url", limit: config.maxUploadBytes,
+                                                   allowPrivate: config.allowPrivateURLs)
+            return try await OffLoop.run { try InputPhoto(data, limits: limits, field: field) }
+        }
     }
 
     func status(of job: Job) async throws -> StatusBody {
@@ -256,14 +262,7 @@ struct ErrorBodies: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
-            return try await next(request, context)
-        } catch let error as LightboxError {
-            return ServiceAPI.json(error.httpStatus, ErrorBody(error: .init(code: error.code.rawValue, message: error.message)))
-        } catch let limited as RateLimited {
-            var response = ServiceAPI.json(429, ErrorBody(error: .init(code: limited.error.code.rawValue,
-                                                                       message: limited.error.message)))
-            response.headers.append(contentsOf: limited.headers)
-            return response
+            return try await Self.answering(with: Self.body) { try await next(request, context) }
         } catch let error as HTTPError where error.status == .notFound {
             let allowed = routes.methods(for: request.uri.path)
             guard !allowed.isEmpty else {
@@ -274,6 +273,27 @@ struct ErrorBodies: RouterMiddleware {
                 code: LightboxError.Code.methodNotAllowed.rawValue,
                 message: "\(request.method.rawValue) is not allowed on \(request.uri.path); use \(allow)")))
             response.headers[.allow] = allow
+            return response
+        }
+    }
+}
+
+extension ErrorBodies {
+    static func body(_ error: LightboxError) -> Response {
+        ServiceAPI.json(error.httpStatus, ErrorBody(error: .init(code: error.code.rawValue, message: error.message)))
+    }
+
+    /// Runs `next`, answering our errors with `render`, and a rate limit with its headers too:
+    /// every error shape the API speaks goes through here.
+    static func answering(with render: (LightboxError) -> Response, _ next: () async throws -> Response) async throws
+        -> Response {
+        do {
+            return try await next()
+        } catch let error as LightboxError {
+            return render(error)
+        } catch let limited as RateLimited {
+            var response = render(limited.error)
+            response.headers.append(contentsOf: limited.headers)
             return response
         }
     }

@@ -88,10 +88,11 @@ public struct MatteHints: Sendable, Equatable, CustomStringConvertible {
                     }
                 }
             }
-            // One pixel wider, so that the refined matte keeps none of its fringe.
+            // A removal takes one pixel more, so that the refined matte keeps none of its fringe.
             let value: Float = point.action == .keep ? 1 : 0
-            for index in region.indices where region[index] || Self.touches(region, index, width, height) {
-                if point.action == .remove || region[index] { mask[index] = value }
+            for index in region.indices
+            where region[index] || (point.action == .remove && Self.touches(region, index, width, height)) {
+                mask[index] = value
             }
         }
         return mask

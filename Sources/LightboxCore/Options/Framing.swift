@@ -42,9 +42,9 @@ public enum Length: Sendable, Equatable, CustomStringConvertible {
 
     /// Space-separated lengths, each passing `allowed`; nil when any does not.
     static func list(_ text: String, counts: Set<Int>, allowed: (Length) -> Bool) -> [Length]? {
-        let parts = text.split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { Length(parsing: String($0)) }
-        let given = text.split(whereSeparator: { $0 == " " || $0 == "," }).count
-        guard parts.count == given, counts.contains(parts.count), parts.allSatisfy(allowed) else { return nil }
+        let given = text.split(whereSeparator: { $0 == " " || $0 == "," })
+        let parts = given.compactMap { Length(parsing: String($0)) }
+        guard parts.count == given.count, counts.contains(parts.count), parts.allSatisfy(allowed) else { return nil }
         return parts
     }
 }

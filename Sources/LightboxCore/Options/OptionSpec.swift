@@ -173,6 +173,18 @@ public struct OptionCatalog<Target>: Sendable {
         return target
     }
 
+    /// Checks one value against `option`'s own declaration, over `base`; the error names
+    /// `field`, the adapter's name for it (`crop_margin` for `crop-margin`).
+    public func check(_ value: String, option: String, field: String, over base: Target) throws {
+        guard let binding = binding(named: option) else { throw LightboxError(.invalidOption, "Unknown option '\(option)'") }
+        var probe = base
+        do {
+            try binding.apply(value, to: &probe)
+        } catch {
+            throw LightboxError.invalidOption(field, expected: binding.expected, received: value)
+        }
+    }
+
     /// The values `environment` sets, as `LIGHTBOX_<NAME>` (upper case, `-` as `_`).
     public func values(in environment: [String: String]) -> [(name: String, value: String)] {
         bindings.compactMap { binding in

@@ -23,6 +23,8 @@ public enum BlobKeys {
     public static func output(_ name: String) -> String { "outputs/" + name }
     /// A person's fixes to the photo with this SHA-256 (`MatteHints`), as text; empty once removed.
     public static func hints(_ key: String) -> String { "hints/\(key).txt" }
+    /// An input's name is its SHA-256 and `.img`: the digest that its hints are kept under.
+    public static func digest(ofInput name: String) -> String { name.hasSuffix(".img") ? String(name.dropLast(4)) : name }
 }
 
 /// Opens `--blobs`: a folder path, or `s3://bucket/prefix?endpoint=http://host:port`.

@@ -191,7 +191,7 @@ public final class PostgresJobStore: JobStore {
         try await rows("DELETE FROM jobs WHERE state = 'dead' RETURNING id").count
     }
 
-    // MARK: Webhooks
+    // MARK: Reviews
 
     public func flagForReview(id: String, reason: String, now: Date) async throws -> Bool {
         try await !rows("""
@@ -216,6 +216,8 @@ public final class PostgresJobStore: JobStore {
             WHERE id = \(id) AND account = \(account) AND review_state = 'pending' RETURNING *
             """).first.map(Self.job)
     }
+
+    // MARK: Webhooks
 
     public func dueWebhooks(now: Date, limit: Int) async throws -> [Job] {
         // A completed job waiting for review is not announced until a person approves it.
