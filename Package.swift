@@ -111,7 +111,8 @@ let package = Package(
                 path: "Tests/LightboxTestSupport"),
         .testTarget(name: "LightboxCoreTests", dependencies: ["LightboxCore", "LightboxTestSupport"]),
         .testTarget(name: "LightboxIOTests", dependencies: ["LightboxIO", "LightboxTestSupport"]),
-        .testTarget(name: "LightboxBatchTests", dependencies: ["LightboxBatch", "LightboxTestSupport"]),
+        .testTarget(name: "LightboxBatchTests", dependencies: [
+            "LightboxBatch", "LightboxTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LightboxJobsTests", dependencies: ["LightboxJobs", "LightboxTestSupport"]),
         .testTarget(name: "LightboxServiceTests", dependencies: [
             "LightboxService", "LightboxJobs", "LightboxIO", "LightboxTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),

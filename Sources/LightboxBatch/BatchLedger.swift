@@ -66,10 +66,24 @@ public final class BatchLedger: Sendable {
     public init?(readingFrom folder: URL) throws {
         let path = folder.appendingPathComponent(Self.fileName).path
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        try Self.rollBackAnInterruptedWrite(at: path)
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
         queue = try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// A batch killed mid-write leaves a hot journal, which only a writable connection may roll
+    /// back; a read-only one fails with "attempt to write a readonly database". Rolling it back
+    /// restores the last committed rows, which is what a reader should see anyway.
+    private static func rollBackAnInterruptedWrite(at path: String) throws {
+        let journal = (try? FileManager.default.attributesOfItem(atPath: path + "-journal"))?[.size] as? Int ?? 0
+        guard journal > 0 else { return }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let recovery = try DatabaseQueue(path: path, configuration: configuration)
+        _ = try recovery.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+        try recovery.close()
     }
 
     static var migrator: DatabaseMigrator {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import LightboxBatch
 import LightboxTestSupport
 import Testing
@@ -51,6 +52,32 @@ import Testing
         #expect(try ledger.knownHash(path: "/p.jpg", size: 10, modified: when) == "abc")
         #expect(try ledger.knownHash(path: "/p.jpg", size: 11, modified: when) == nil)
         #expect(try ledger.knownHash(path: "/p.jpg", size: 10, modified: when + 1) == nil)
+    }
+
+    /// What a batch killed mid-write leaves: the file as last committed plus a hot journal.
+    @Test func aLedgerLeftMidWriteIsReadAsLastCommitted() throws {
+        let folder = try Fixtures.scratchFolder("ledger"), copy = try Fixtures.scratchFolder("ledger-copy")
+        try BatchLedger(folder: folder).record(entry("A"))
+        let writer = try DatabaseQueue(path: folder.appendingPathComponent(BatchLedger.fileName).path)
+        try writer.inDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = 1")
+            try db.inTransaction {
+                try db.execute(sql: "DELETE FROM items")
+                for sku in 0..<200 {
+                    try db.execute(sql: """
+                        INSERT INTO items (store, sku, source, position, template_hash, status, outputs, milliseconds, finished_at)
+                        VALUES ('default', ?, 's', 0, 't', 'processed', '[]', 1, 0)
+                        """, arguments: ["uncommitted-\(sku)"])
+                }
+                for suffix in ["", "-journal"] {
+                    try FileManager.default.copyItem(at: folder.appendingPathComponent(BatchLedger.fileName + suffix),
+                                                     to: copy.appendingPathComponent(BatchLedger.fileName + suffix))
+                }
+                return .rollback
+            }
+        }
+        let reader = try #require(try BatchLedger(readingFrom: copy))
+        #expect(try reader.allEntries().map(\.sku) == ["A"])
     }
 
     @Test func readingALedgerThatIsNotThereCreatesNothing() throws {
