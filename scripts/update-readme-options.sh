@@ -6,7 +6,8 @@ options=$(swift run -q lightbox options)
 generator=$(swift run -q lightbox options --generator)
 service=$(swift run -q lightbox options --service)
 engine=$(swift run -q lightbox options --engine)
-python3 - "$options" "$generator" "$service" "$engine" <<'PY'
+fallback=$(swift run -q lightbox options --fallback-remover)
+python3 - "$options" "$generator" "$service" "$engine" "$fallback" <<'PY'
 import sys
 readme = open("README.md").read()
 for table in sys.argv[1:]:

@@ -15,6 +15,8 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case generatorUnavailable = "generator_unavailable"
         case generatorRejected = "generator_rejected"
         case budgetExceeded = "budget_exceeded"
+        /// The fallback remover (`--fallback-remover`) could not be used for a hard photo.
+        case removerUnavailable = "remover_unavailable"
         case insufficientCredits = "insufficient_credits"
         case missingField = "missing_field"
         case unauthorized = "unauthorized"
@@ -53,7 +55,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .budgetExceeded, .rateLimited: 429
             case .insufficientCredits: 402
             case .inputUnreadable: 404
-            case .modelUnavailable, .generatorUnavailable, .databaseUnavailable, .storageUnavailable: 503
+            case .modelUnavailable, .generatorUnavailable, .removerUnavailable, .databaseUnavailable, .storageUnavailable: 503
             case .modelFailed, .outputFailed, .internal: 500
             case .timedOut: 504
             }
@@ -62,7 +64,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         /// Bad input never gets better on a retry; the rest might.
         public var isPermanent: Bool {
             switch self {
-            case .modelUnavailable, .modelFailed, .outputFailed, .internal, .generatorUnavailable, .rateLimited,
+            case .modelUnavailable, .modelFailed, .outputFailed, .internal, .generatorUnavailable, .removerUnavailable, .rateLimited,
                  .databaseUnavailable, .storageUnavailable, .timedOut: false
             default: true
             }

@@ -45,7 +45,7 @@ public struct Review: Sendable, Equatable, Codable {
     }
 
     public var state: State
-    /// qa_failed, low_score or touches_edge.
+    /// qa_failed, low_score, touches_edge or fallback_remover (a second opinion to look at).
     public var reason: String
     public var flaggedAt: Date
     /// The account whose key decided.

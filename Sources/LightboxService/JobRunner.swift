@@ -20,6 +20,8 @@ public final class JobRunner: Sendable {
     let renderer: Renderer
     let metrics: ServiceMetrics
     let clock: ServiceClock
+    /// A second opinion for hard photos, when configured.
+    let fallback: FallbackRemover?
     let name = "worker-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6))"
     private let stopping = Atomic<Bool>(false)
     /// Job id → the worker holding its lease.
@@ -33,6 +35,7 @@ public final class JobRunner: Sendable {
         self.blobs = blobs
         self.config = config
         self.clock = clock
+        fallback = FallbackRemover(settings: config.fallbackRemover)
         // A person's fixes, kept beside the inputs, apply to every render of the same photo.
         renderer = Renderer(pipeline: pipeline, services: services, hints: { [blobs] key in
             (try? blocking { try await blobs.get(BlobKeys.hints(key)) }).flatMap { $0 }
@@ -90,9 +93,8 @@ public final class JobRunner: Sendable {
                 continue
             }
             running.withLock { $0[job.id] = worker }
-            let (outcome, qa) = run(job)
+            let (outcome, review) = run(job)
             running.withLock { $0[job.id] = nil }
-            let review = reviewReason(outcome, qa)
             _ = try? blocking { [store, clock] in
                 // Before the job ends, so that its webhook waits for the decision.
                 if let review { _ = try await store.flagForReview(id: job.id, reason: review, now: clock.now()) }
@@ -109,33 +111,62 @@ public final class JobRunner: Sendable {
     }
 
     /// Why a person should look at this result, when the service asks for reviews.
-    private func reviewReason(_ outcome: Result<Data, LightboxError>, _ qa: QAReport?) -> String? {
+    private func reviewReason(_ rendering: Renderer.Rendering) -> String? {
         guard config.review else { return nil }
-        if case .failure(let error) = outcome { return error.code == .qaFailed ? "qa_failed" : nil }
-        guard let qa else { return nil }
+        if let error = rendering.error { return error.code == .qaFailed ? "qa_failed" : nil }
+        guard let qa = rendering.outcome?.qa else { return nil }
         if qa.score < config.reviewBelow { return "low_score" }
         return qa.touchesEdge ? "touches_edge" : nil
     }
 
-    private func run(_ job: Job) -> (Result<Data, LightboxError>, QAReport?) {
+    /// A QA failure or a score under `review-below` is worth the fallback remover's try.
+    private func wantsSecondOpinion(_ rendering: Renderer.Rendering) -> Bool {
+        if let error = rendering.error { return error.code == .qaFailed }
+        return (rendering.outcome?.qa?.score ?? 1) < config.reviewBelow
+    }
+
+    /// The job's report, or why it failed, and why it waits for a person if it does. Outputs
+    /// are written once the render that stands is known.
+    private func run(_ job: Job) -> (Result<Data, LightboxError>, review: String?) {
         do {
             let payload = try JSONDecoder().decode(JobPayload.self, from: job.payload)
             var options = config.engine.applied(to: try ProcessOptions.resolve(payload.options.map { (name: $0.name, value: $0.value) }))
             options.backgroundImage = try payload.backgroundImage.map(readInput)
-            let rendering = renderer.render(read: { try readInput(payload.input) }, options: options,
-                                            hintKey: BlobKeys.digest(ofInput: payload.input), write: writeOutput)
+            let photo = try readInput(payload.input), hintKey = BlobKeys.digest(ofInput: payload.input)
+            let render = { (options: ProcessOptions) in
+                self.renderer.render(read: { photo }, options: options, hintKey: hintKey, write: { $0.fileName })
+            }
+            var rendering = render(options), review = reviewReason(rendering)
+            var notes: [String] = []
+            if let fallback, wantsSecondOpinion(rendering) {
+                do {
+                    options.suppliedMatte = try fallback.cutout(of: photo, limits: config.limits)
+                    let second = render(options)
+                    if let error = second.error, error.code == .removerUnavailable { throw error }
+                    (rendering, review) = (second, "fallback_remover")
+                } catch {
+                    // Ours stands, and the report says why there is no second opinion.
+                    notes.append("fallback remover not used: \(Renderer.failure(error, as: .removerUnavailable).message)")
+                }
+            }
             if let outcome = rendering.outcome { metrics.record(timings: outcome.timings, failure: rendering.error) }
-            if let error = rendering.error { return (.failure(error), rendering.outcome?.qa) }
+            if let error = rendering.error { return (.failure(error), review) }
             let outcome = rendering.outcome!
+            let written: [Renderer.Written]
+            do {
+                written = try Renderer.write(outcome.outputs, through: writeOutput)
+            } catch {
+                return (.failure(Renderer.failure(error, as: .outputFailed)), review)
+            }
             let report = JobReport(
-                outputs: rendering.written.map {
+                outputs: written.map {
                     JobReport.Output(format: $0.image.format.rawValue, file: $0.location, bytes: $0.image.data.count,
                                      width: $0.image.size.width, height: $0.image.size.height)
                 },
                 timingsMs: Dictionary(outcome.timings.map { ($0.step, ($0.milliseconds * 10).rounded() / 10) },
                                       uniquingKeysWith: +),
-                qa: outcome.qa, notes: outcome.notes, backend: outcome.backend, foreground: outcome.productFrame)
-            return (.success(try JSONEncoder().encode(report)), outcome.qa)
+                qa: outcome.qa, notes: outcome.notes + notes, backend: outcome.backend, foreground: outcome.productFrame)
+            return (.success(try JSONEncoder().encode(report)), review)
         } catch {
             return (.failure(Renderer.failure(error, as: .internal)), nil)
         }

@@ -484,7 +484,7 @@ enum OpenAPIDocument {
               type: [object, "null"]
               properties:
                 state: {type: string, enum: [pending, approved, rejected, fixed]}
-                reason: {type: string, enum: [qa_failed, low_score, touches_edge]}
+                reason: {type: string, enum: [qa_failed, low_score, touches_edge, fallback_remover]}
                 flagged_at: {type: string, format: date-time}
                 decided_by: {type: [string, "null"]}
                 decided_at: {type: [string, "null"], format: date-time}

@@ -29,7 +29,8 @@ enum ReviewPage {
 
     static let script = """
     "use strict";
-    const reasons = { qa_failed: "QA failed", low_score: "low QA score", touches_edge: "touches the photo's edge" };
+    const reasons = { qa_failed: "QA failed", low_score: "low QA score", touches_edge: "touches the photo's edge",
+                      fallback_remover: "cut out by the fallback remover" };
 
     async function onSignedIn() {
       const { reviews } = await api("/v1/reviews");

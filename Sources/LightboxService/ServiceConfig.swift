@@ -1,5 +1,6 @@
 import Foundation
 import LightboxCore
+import LightboxIO
 
 /// Where the service keeps its data and how hard it works. Every setting is declared once
 /// below with its default, and read from an optional JSON config file, then from
@@ -37,6 +38,8 @@ public struct ServiceConfig: Sendable {
     /// Send doubtful results to the review queue (`/review`), and below what QA score.
     public var review = Spec.review.defaultValue
     public var reviewBelow = Spec.reviewBelow.defaultValue
+    /// Where QA failures and low scores are sent for a second opinion; off unless its URL is set.
+    public var fallbackRemover = FallbackRemoverSettings()
     /// How long a synchronous request (remove.bg's) waits for its job.
     public var syncTimeoutSeconds = Spec.syncTimeoutSeconds.defaultValue
     /// How much lower than the API the worker threads run (a nice value, 0 to 19).

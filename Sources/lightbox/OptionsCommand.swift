@@ -13,6 +13,9 @@ struct OptionsCommand: ParsableCommand {
     @Flag(help: "The generative backend's settings instead")
     var generator = false
 
+    @Flag(help: "The fallback remover's settings (serve, worker) instead")
+    var fallbackRemover = false
+
     @Flag(help: "The service's settings (serve, worker) instead")
     var service = false
 
@@ -22,6 +25,8 @@ struct OptionsCommand: ParsableCommand {
     func run() {
         if generator {
             print(GeneratorSettings.catalog.markdownTable(heading: "generator setting"))
+        } else if fallbackRemover {
+            print(FallbackRemoverSettings.catalog.markdownTable(heading: "fallback remover setting"))
         } else if engine {
             print(EngineSettings.catalog.markdownTable(heading: "engine setting"))
         } else if service {

@@ -78,7 +78,8 @@ struct StoreArguments: ParsableArguments {
 }
 
 /// What `serve` and `worker` take: where the data is, a config file, and settings declared
-/// once in `ServiceConfig.catalog`, `EngineSettings.catalog` and `GeneratorSettings.catalog`.
+/// once in `ServiceConfig.catalog`, `EngineSettings.catalog`, `GeneratorSettings.catalog` and
+/// `FallbackRemoverSettings.catalog`.
 struct ServiceArguments: ParsableArguments {
     @OptionGroup var stores: StoreArguments
 
@@ -98,12 +99,15 @@ struct ServiceArguments: ParsableArguments {
         let (extra, pairs) = try FlagPairs.split(settings) {
             ServiceConfig.catalog.binding(named: $0)?.isSwitch ?? EngineSettings.catalog.binding(named: $0)?.isSwitch
                 ?? GeneratorSettings.catalog.binding(named: $0)?.isSwitch
+                ?? FallbackRemoverSettings.catalog.binding(named: $0)?.isSwitch
         }
         guard extra.isEmpty else { throw ValidationError("Unexpected argument '\(extra[0])'") }
         let isGenerator = { (pair: (name: String, value: String)) in GeneratorSettings.catalog.binding(named: pair.name) != nil }
+        let isFallback = { (pair: (name: String, value: String)) in FallbackRemoverSettings.catalog.binding(named: pair.name) != nil }
         let base = ServiceConfig(dataFolder: stores.dataFolder, database: stores.database, blobs: blobs)
-        let service = try ServiceConfig.resolve(base: base, file: config.map { URL(fileURLWithPath: $0) },
-                                                flags: pairs.filter { !isGenerator($0) })
+        var service = try ServiceConfig.resolve(base: base, file: config.map { URL(fileURLWithPath: $0) },
+                                                flags: pairs.filter { !isGenerator($0) && !isFallback($0) })
+        service.fallbackRemover = try FallbackRemoverSettings.resolve(flags: pairs.filter(isFallback))
         return (service, try GeneratorSettings.resolve(flags: pairs.filter(isGenerator)))
     }
 
@@ -113,6 +117,8 @@ struct ServiceArguments: ParsableArguments {
             + "\n\nEngine settings:\n" + EngineSettings.catalog.helpText
             + "\n\nThe scene generator, for background prompts (see `lightbox process --help`):\n"
             + GeneratorSettings.catalog.helpText
+            + "\n\nThe fallback remover, for photos our QA fails or scores low (off unless set):\n"
+            + FallbackRemoverSettings.catalog.helpText
     }
 }
 

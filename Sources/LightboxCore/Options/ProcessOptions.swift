@@ -31,6 +31,9 @@ public struct ProcessOptions: Sendable {
     public var straighten = Spec.straighten.defaultValue
     public var watermark = WatermarkOptions()
     public var framing = FramingOptions()
+    /// A cutout of this photo from elsewhere (the fallback remover's PNG): its alpha stands in
+    /// for the model's mask. Set by an adapter, never from a request.
+    public var suppliedMatte: Data?
     /// A person's fixes to this photo's cutout; adapters fill it from the hint store.
     public var matteHints = Spec.matteHints.defaultValue
     public var formats = Spec.format.defaultValue

@@ -17,7 +17,7 @@ public final class GenerativeScenes: SceneGenerator {
     let settings: GeneratorSettings
     let api: ImagesAPIClient
     let cache: SceneCache
-    let budget: GeneratorBudget
+    let budget: DailyBudget
     let clock: any GeneratorClock
     let backoff: Backoff
     let unitRandom: @Sendable () -> Double
@@ -41,7 +41,7 @@ public final class GenerativeScenes: SceneGenerator {
         api = ImagesAPIClient(client: httpClient, settings: settings, baseURL: baseURL)
         let folder = settings.cacheURL()
         cache = SceneCache(folder: folder)
-        budget = GeneratorBudget(file: folder.appendingPathComponent("usage.json"), dailyImages: settings.dailyImages,
+        budget = DailyBudget(spender: "generator", file: folder.appendingPathComponent("usage.json"), dailyImages: settings.dailyImages,
                                  dailyDollars: settings.dailyDollars, dollarsPerImage: settings.dollarsPerImage)
         self.clock = clock
         self.backoff = backoff

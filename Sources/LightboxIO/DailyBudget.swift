@@ -2,10 +2,10 @@ import Foundation
 import LightboxCore
 import Synchronization
 
-/// The generator's spending for the current UTC day, in images and in dollars, kept in
-/// `usage.json` beside the cache so that it survives restarts. A call reserves its cost
-/// first, so that concurrent workers cannot overspend, and commits or releases it after.
-final class GeneratorBudget: Sendable {
+/// A paid service's spending for the current UTC day, in images and in dollars, kept in a
+/// file so that it survives restarts (the generator's beside its cache). A call reserves
+/// its cost first, so that concurrent workers cannot overspend, and commits or releases it after.
+final class DailyBudget: Sendable {
     struct Usage: Codable, Equatable {
         var day: String
         var images = 0
@@ -18,13 +18,16 @@ final class GeneratorBudget: Sendable {
         var reservedDollars = 0.0
     }
 
+    /// Whose budget, for messages: "generator", "fallback remover".
+    let spender: String
     let file: URL
     let dailyImages: Int
     let dailyDollars: Double
     let dollarsPerImage: Double
     private let state: Mutex<State>
 
-    init(file: URL, dailyImages: Int, dailyDollars: Double, dollarsPerImage: Double) {
+    init(spender: String, file: URL, dailyImages: Int, dailyDollars: Double, dollarsPerImage: Double) {
+        self.spender = spender
         self.file = file
         self.dailyImages = dailyImages
         self.dailyDollars = dailyDollars
@@ -41,11 +44,11 @@ final class GeneratorBudget: Sendable {
             let images = state.usage.images + state.reservedImages
             let dollars = state.usage.dollars + state.reservedDollars
             guard images + 1 <= dailyImages else {
-                throw LightboxError(.budgetExceeded, "The generator's daily budget of \(dailyImages) images is used up "
-                                    + "(\(state.usage.images) generated on \(today)); it resets at 00:00 UTC")
+                throw LightboxError(.budgetExceeded, "The \(spender)'s daily budget of \(dailyImages) images is used up "
+                                    + "(\(state.usage.images) used on \(today)); it resets at 00:00 UTC")
             }
             guard dollars + dollarsPerImage <= dailyDollars + 1e-9 else {
-                throw LightboxError(.budgetExceeded, "The generator's daily budget of $\(Self.money(dailyDollars)) is used up "
+                throw LightboxError(.budgetExceeded, "The \(spender)'s daily budget of $\(Self.money(dailyDollars)) is used up "
                                     + "($\(Self.money(state.usage.dollars)) spent on \(today)); it resets at 00:00 UTC")
             }
             state.reservedImages += 1
