@@ -133,6 +133,7 @@ public final class JobRunner: Sendable {
             var options = config.engine.applied(to: try ProcessOptions.resolve(payload.options.map { (name: $0.name, value: $0.value) }))
             options.backgroundImage = try payload.backgroundImage.map(readInput)
             let photo = try readInput(payload.input), hintKey = BlobKeys.digest(ofInput: payload.input)
+            if payload.sheet == true { return (.success(try presetSheet(of: photo, options: options)), nil) }
             let render = { (options: ProcessOptions) in
                 self.renderer.render(read: { photo }, options: options, hintKey: hintKey, write: { $0.fileName })
             }
@@ -170,6 +171,23 @@ public final class JobRunner: Sendable {
         } catch {
             return (.failure(Renderer.failure(error, as: .internal)), nil)
         }
+    }
+
+    /// The photo over every preset × shadow, as one PNG output; tiles of `options.canvas`.
+    private func presetSheet(of photo: Data, options: ProcessOptions) throws -> Data {
+        var layout = PresetSheet()
+        layout.tile = options.canvas
+        layout.seed = options.seed
+        let grid = try layout.render(photo: photo, services: renderer.services)
+        let image = EncodedImage(format: .png, data: try grid.encoded(as: .png), size: grid.size)
+        let file = try writeOutput(image)
+        let report = JobReport(
+            outputs: [JobReport.Output(format: "png", file: file, bytes: image.data.count, width: image.size.width,
+                                       height: image.size.height)],
+            timingsMs: [:], qa: nil,
+            notes: ["preset sheet: \(layout.presets.count) presets (rows) × \(layout.shadows.count) shadows (columns)"],
+            backend: nil)
+        return try JSONEncoder().encode(report)
     }
 
     private func readInput(_ name: String) throws -> Data {

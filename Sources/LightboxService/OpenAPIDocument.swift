@@ -46,6 +46,19 @@ enum OpenAPIDocument {
               multipart/form-data:
                 schema: {$ref: "#/components/schemas/CutoutUpload"}
           responses: \(queuedResponses)
+      /v1/image/preset-sheet:
+        post:
+          summary: Queue the photo over every preset × shadow type, one labelled PNG to choose a look from
+          operationId: createPresetSheet
+          parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {$ref: "#/components/schemas/SheetRequest"}
+              multipart/form-data:
+                schema: {$ref: "#/components/schemas/SheetUpload"}
+          responses: \(queuedResponses)
       /v1/image/replace-background:
         post:
           summary: Queue the product on the scene a prompt describes
@@ -431,6 +444,24 @@ enum OpenAPIDocument {
             - {type: object, required: [image_url], properties: {image_url: {$ref: "#/components/schemas/ImageURL"}}, not: {required: [image]}}
           properties:
             output_format: {type: string, enum: [png, webp, avif]}
+            webhook_url: {type: string, format: uri}
+        SheetRequest:
+          type: object
+          required: [image_url]
+          properties:
+            image_url: {$ref: "#/components/schemas/ImageURL"}
+            size: {type: string, pattern: "^[0-9]+[xX*][0-9]+$", description: "one tile's WIDTHxHEIGHT, 16 to 640 each (default 320x320)"}
+            seed: {type: [string, integer], description: "0 to 4294967295"}
+            webhook_url: {type: string, format: uri}
+            priority: {type: string, enum: [interactive, batch]}
+        SheetUpload:
+          type: object
+          oneOf:
+            - {type: object, required: [image], properties: {image: {type: string, contentMediaType: application/octet-stream}}, not: {required: [image_url]}}
+            - {type: object, required: [image_url], properties: {image_url: {$ref: "#/components/schemas/ImageURL"}}, not: {required: [image]}}
+          properties:
+            size: {type: string, pattern: "^[0-9]+[xX*][0-9]+$"}
+            seed: {type: [string, integer]}
             webhook_url: {type: string, format: uri}
         RemoveBGByValue:
           description: The photo as base64 or by URL, not both.

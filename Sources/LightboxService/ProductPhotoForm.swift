@@ -5,7 +5,7 @@ import NIOCore
 import NIOFoundationCompat
 
 /// The PixelAPI-style endpoints' request (product-photo, remove-background,
-/// replace-background), as multipart, form-encoded or JSON fields: the photo and the
+/// replace-background, preset-sheet), as multipart, form-encoded or JSON fields: the photo and the
 /// endpoint's fields, validated into pipeline options at the boundary.
 struct ProductPhotoForm {
     /// What one endpoint takes: its fields (API field → pipeline option, each validated by
@@ -16,6 +16,8 @@ struct ProductPhotoForm {
         /// A field the endpoint cannot do without.
         let required: String?
         let pipeline: [String]
+        /// The job draws the preset × shadow sheet of the photo instead of one shot.
+        var sheet = false
 
         static let productPhotoFields: [(field: String, option: String)] = [
             ("preset", "background"), ("background_color", "background"), ("background_prompt", "background-prompt"),
@@ -31,6 +33,10 @@ struct ProductPhotoForm {
             fixed: [.init(name: "background", value: "transparent"), .init(name: "shadow", value: "none"),
                     .init(name: "frame", value: "photo"), .init(name: "format", value: "png")],
             required: nil, pipeline: ["remove-background"])
+        /// The photo over every preset × shadow type, one PNG to choose a look from; `size` is a tile's.
+        static let presetSheet = Endpoint(fields: [("size", "size"), ("seed", "seed")],
+                                          fixed: [.init(name: "size", value: "320x320"), .init(name: "format", value: "png")],
+                                          required: nil, pipeline: ["preset-sheet"], sheet: true)
         /// The product on the scene that `prompt` describes, by the rules of `background_prompt`.
         static let replaceBackground = Endpoint(fields: [("prompt", "background-prompt")] + productPhotoFields,
                                                 fixed: [], required: "prompt",
@@ -91,10 +97,17 @@ struct ProductPhotoForm {
         }
         // Combinations (custom needs a prompt, jpeg needs an opaque background).
         resolved = try ProcessOptions.resolve(options.map { (name: $0.name, value: $0.value) })
+        // 32 tiles: a sheet of 1500² tiles would be a 290 MP image.
+        if endpoint.sheet, resolved.canvas.longSide > Self.largestSheetTile {
+            throw LightboxError.invalidOption("size", expected: "a tile of at most \(Self.largestSheetTile) px a side",
+                                              received: text("size") ?? "")
+        }
         self.options = options
         self.priority = priority
         source = try makeSource()
     }
+
+    static let largestSheetTile = 640
 
     /// Both fields set the background option, each with only its own kind of value: preset
     /// names (and custom), or a hex colour. What the field expects when `value` is not that.

@@ -56,6 +56,7 @@ public struct ServiceAPI: Sendable {
         routes.on(router, .post, "/v1/image/product-photo") { request, _ in try await submit(request, .productPhoto) }
         routes.on(router, .post, "/v1/image/remove-background") { request, _ in try await submit(request, .removeBackground) }
         routes.on(router, .post, "/v1/image/replace-background") { request, _ in try await submit(request, .replaceBackground) }
+        routes.on(router, .post, "/v1/image/preset-sheet") { request, _ in try await submit(request, .presetSheet) }
         routes.on(router, .get, "/v1/image/:id") { request, context in
             let account = try await authenticate(request)
             return Self.json(200, try await status(of: owned(context.parameters.get("id"), by: account)))
@@ -107,7 +108,8 @@ public struct ServiceAPI: Sendable {
             try PublicURL($0, field: "webhook_url", allowPrivate: config.allowPrivateURLs).url.absoluteString
         }
         let (job, _) = try await enqueue(try await photo(form.source, limits: limits), form.options, resolved: form.resolved, priority: form.priority,
-                                         account: account, idempotencyKey: idempotencyKey, webhook: webhook)
+                                         account: account, idempotencyKey: idempotencyKey, webhook: webhook,
+                                         sheet: endpoint.sheet)
         let ahead = try await queueDepth.ahead()
         return Self.json(202, Accepted(
             id: job.id, generationId: job.id, status: Self.publicState(job.state), creditsUsed: job.cost,
@@ -140,7 +142,7 @@ public struct ServiceAPI: Sendable {
     /// is the same generation, not queued or charged twice.
     func enqueue(_ photo: InputPhoto, _ options: [JobPayload.Pair], resolved: ProcessOptions, priority: Int,
                  account: String, idempotencyKey: String?, webhook: String?,
-                 background: InputPhoto? = nil) async throws -> (job: Job, created: Bool) {
+                 background: InputPhoto? = nil, sheet: Bool = false) async throws -> (job: Job, created: Bool) {
         for stored in [photo, background].compactMap({ $0 }) {
             let key = BlobKeys.input(stored.name)
             if try await !blobs.exists(key) {
@@ -148,10 +150,10 @@ public struct ServiceAPI: Sendable {
             }
         }
         let payload = try JSONEncoder().encode(JobPayload(input: photo.name, options: options,
-                                                          backgroundImage: background?.name))
+                                                          backgroundImage: background?.name, sheet: sheet ? true : nil))
         var rendered = resolved
         rendered.backgroundImage = background?.data
-        let fingerprint = rendered.fingerprint(input: photo.name, extra: [webhook ?? ""])
+        let fingerprint = rendered.fingerprint(input: photo.name, extra: [webhook ?? ""] + (sheet ? ["preset-sheet"] : []))
         return try await store.enqueue(
             NewJob(account: account, payload: payload, priority: priority, cost: config.creditsPerImage,
                    idempotencyKey: idempotencyKey, fingerprint: fingerprint, webhookURL: webhook), now: clock.now())

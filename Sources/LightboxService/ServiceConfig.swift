@@ -187,6 +187,8 @@ struct JobPayload: Codable, Sendable {
     let options: [Pair]
     /// The stored name of a background photo (remove.bg's bg_image_url / bg_image_file).
     var backgroundImage: String? = nil
+    /// The preset × shadow sheet of the photo rather than one shot (`/v1/image/preset-sheet`).
+    var sheet: Bool? = nil
 }
 
 /// What a finished job records, for `GET /v1/image/{id}`.

@@ -75,6 +75,7 @@ enum StudioPage {
           <input id="watermark" name="watermark" type="text" maxlength="200">
         </fieldset>
         <button id="submit" type="submit">Make shots</button>
+        <button id="sheet" type="button">Preset × shadow sheet</button>
         <p id="form-error" role="alert" class="error"></p>
       </form>
       <ol id="results" aria-live="polite"></ol>
@@ -87,6 +88,7 @@ enum StudioPage {
           <div class="frame"><img class="after" alt="after"><img class="before" alt="before"></div>
           <label>Before / after <input class="slider" type="range" min="0" max="100" value="50"></label>
         </div>
+        <img class="sheet-image" alt="The photo over every preset (rows) and shadow (columns)" hidden>
         <p class="downloads"></p>
         <details><summary>Job JSON</summary><pre class="json"></pre></details>
       </li>
@@ -103,6 +105,7 @@ enum StudioPage {
     input, select, button { font: inherit; padding: 0.4rem; max-width: 100%; }
     input[type=text], input[type=password], select { width: 100%; }
     button { margin-top: 0.8rem; cursor: pointer; }
+    .sheet-image { display: block; max-width: 100%; height: auto; }
     :focus-visible { outline: 3px solid #1a5fd0; outline-offset: 2px; }
     fieldset { margin-top: 1rem; border: 1px solid #ccc; }
     #drop { border: 2px dashed #999; padding: 1rem; background: #fff; }
@@ -203,28 +206,43 @@ enum StudioPage {
       return form;
     }
 
+    function newResult(file, title) {
+      const item = $("#result-template").content.firstElementChild.cloneNode(true);
+      // The file's name is shown as text only; the server names inputs by their content.
+      $(".name", item).textContent = title;
+      $(".before", item).src = URL.createObjectURL(file);
+      $("#results").prepend(item);
+      return item;
+    }
+
     $("#shot-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       $("#form-error").textContent = "";
       const chosen = fields();
-      for (const file of $("#photos").files) {
-        const item = $("#result-template").content.firstElementChild.cloneNode(true);
-        // The file's name is shown as text only; the server names inputs by their content.
-        $(".name", item).textContent = file.name;
-        $(".before", item).src = URL.createObjectURL(file);
-        $("#results").prepend(item);
-        shoot(file, chosen, item);
-      }
+      for (const file of $("#photos").files) shoot(file, chosen, newResult(file, file.name));
     });
 
-    async function shoot(file, chosen, item) {
+    // The first photo over every preset and shadow, cut out once, to choose a look from.
+    $("#sheet").addEventListener("click", () => {
+      $("#form-error").textContent = "";
+      const file = $("#photos").files[0];
+      if (!file) {
+        $("#form-error").textContent = "Choose a photo first.";
+        return;
+      }
+      const item = newResult(file, file.name + ": presets × shadows");
+      item.classList.add("sheet");
+      shoot(file, new Map([["size", "200x200"]]), item, "/v1/image/preset-sheet");
+    });
+
+    async function shoot(file, chosen, item, path = "/v1/image/product-photo") {
       const body = new FormData();
       body.append("image", file);
       for (const [name, value] of chosen) body.append(name, value);
       const status = $(".status", item);
       try {
         status.textContent = "uploading";
-        let job = await api("/v1/image/product-photo", { method: "POST", body });
+        let job = await api(path, { method: "POST", body });
         while (job.status === "pending" || job.status === "processing") {
           status.textContent = job.status;
           await new Promise((done) => setTimeout(done, 400));
@@ -234,12 +252,17 @@ enum StudioPage {
         if (job.status !== "completed") throw new Error(job.error ? job.error.message : job.status);
         status.textContent = "completed";
         item.dataset.status = "completed";
-        $(".after", item).src = job.output_url;
-        $(".compare", item).hidden = false;
-        const slider = $(".slider", item);
-        slider.addEventListener("input", () => {
-          $(".before", item).style.clipPath = "inset(0 " + (100 - slider.value) + "% 0 0)";
-        });
+        if (item.classList.contains("sheet")) {
+          $(".sheet-image", item).src = job.output_url;
+          $(".sheet-image", item).hidden = false;
+        } else {
+          $(".after", item).src = job.output_url;
+          $(".compare", item).hidden = false;
+          const slider = $(".slider", item);
+          slider.addEventListener("input", () => {
+            $(".before", item).style.clipPath = "inset(0 " + (100 - slider.value) + "% 0 0)";
+          });
+        }
         for (const [format, url] of Object.entries(job.outputs)) {
           const link = document.createElement("a");
           link.href = url;

@@ -82,6 +82,38 @@ import Yams
         await service.stop()
     }
 
+    /// What the studio shows to choose a look: the photo over every preset (rows) × shadow (columns).
+    @Test func aPresetSheetIsOneLabelledPNGOfEveryPresetAndShadow() async throws {
+        let service = try await ServiceHarness.start(workers: 1)
+        let key = try await service.key(credits: 5)
+        func post(_ fields: [(String, String)]) async throws -> APIClient.Reply {
+            let (body, type) = APIClient.multipart(image: try Fixtures.data("mug-wood.jpg"), fields: fields)
+            return try await service.send(.POST, "/v1/image/preset-sheet", key: key, body: body, contentType: type)
+        }
+        let tooBig = try await post([("size", "1500x1500")])
+        #expect(tooBig.status == 400 && tooBig.error?.message.contains("size") == true, "\(tooBig.json)")
+        let accepted = try await post([("size", "100x100")])
+        #expect(accepted.status == 202 && accepted.json["pipeline"] as? [String] == ["preset-sheet"], "\(accepted.json)")
+        let id = try #require(accepted.json["generation_id"] as? String)
+        let done = try await service.finished(id, key: key)
+        #expect(done.json["status"] as? String == "completed", "\(done.json)")
+        let file = try await service.send(.GET, try #require(done.json["output_url"] as? String), key: key)
+        let sheet = try Pixels(decoding: file.body)
+        // 150 px of row labels, then 5 columns (none, soft, hard, natural, floating) of 100 px tiles with 8 px gaps; 28 px of column labels, 8 rows.
+        #expect(file.headers["content-type"] == "image/png" && sheet.width == 150 + 5 * 108 + 8 && sheet.height == 28 + 8 * 108 + 8)
+        func tileMean(row: Int, column: Int) -> Double {
+            sheet.mean(band: 2, in: PixelRect(x: 150 + column * 108 + 5, y: 28 + row * 108 + 5, width: 20, height: 20))
+        }
+        // The corners of the tiles show the scenes: white studio and wood table differ from the page grey and each other.
+        #expect(tileMean(row: 0, column: 0) > 235 && abs(tileMean(row: 0, column: 0) - tileMean(row: 4, column: 0)) > 10,
+                "\(tileMean(row: 0, column: 0)) vs \(tileMean(row: 4, column: 0))")
+        let again = try await post([("size", "100x100")])
+        #expect(again.json["generation_id"] as? String == id, "the same sheet is the same generation")
+        let shot = try await service.submit(try Fixtures.data("mug-wood.jpg"), fields: [("size", "100x100"), ("output_format", "png")], key: key)
+        #expect(shot.json["generation_id"] as? String != id, "a sheet is not a shot of the same options")
+        await service.stop()
+    }
+
     @Test func theOpenAPIDocumentParsesAndDescribesEveryRoute() async throws {
         let service = try await ServiceHarness.start(workers: 0)
         let reply = try await service.send(.GET, "/openapi.yaml")
@@ -90,7 +122,7 @@ import Yams
         let paths = try #require(document["paths"] as? [String: [String: Any]])
         let routes: [(String, String)] = [
             ("/v1/image/product-photo", "post"), ("/v1/image/remove-background", "post"),
-            ("/v1/image/replace-background", "post"), ("/v1.0/removebg", "post"), ("/v1.0/account", "get"),
+            ("/v1/image/replace-background", "post"), ("/v1/image/preset-sheet", "post"), ("/v1.0/removebg", "post"), ("/v1.0/account", "get"),
             ("/v1/image/{id}", "get"), ("/v1/image/{id}", "delete"), ("/v1/image/{id}/input", "get"),
             ("/v1/reviews", "get"), ("/v1/reviews/{id}/approve", "post"), ("/v1/reviews/{id}/reject", "post"),
             ("/v1/reviews/{id}/fix", "post"), ("/v1/image/{id}/hints", "delete"),

@@ -31,8 +31,10 @@ import Testing
         let corner = try #require(jpeg["corner"] as? [Int]), centre = try #require(jpeg["centre"] as? [Int])
         #expect(corner.allSatisfy { (150...250).contains($0) } && corner != [255, 255, 255], "\(corner)")
         #expect(centre[2] > centre[0] + 20, "the blue mug at the centre: \(centre)")
+        // 200 px tiles: 150 px of row labels + 5 shadows × 208, 28 px of column labels + 8 presets × 208.
+        #expect(seen["sheet_status"] as? String == "completed" && seen["sheet_size"] as? [Int] == [1198, 1700], "\(seen)")
         #expect(seen["phone_scroll_width"] as? Int ?? 1000 <= 390, "no sideways scrolling at phone width")
-        for name in ["studio-sign-in.png", "studio-result.png", "studio-phone.png"] {
+        for name in ["studio-sign-in.png", "studio-result.png", "studio-sheet.png", "studio-phone.png"] {
             #expect(FileManager.default.fileExists(atPath: shots.appendingPathComponent(name).path), "\(name)")
         }
         print("studio screenshots: \(shots.path)")

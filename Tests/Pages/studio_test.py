@@ -1,6 +1,7 @@
 """Drives /studio in a real headless Chromium (Debian's chromium + chromium-driver, selenium):
 a wrong key is refused, then sign in, upload a photo, pick marble and a natural shadow, wait
-for the shot, download the JPEG, and look at it at desktop and phone widths.
+for the shot, download the JPEG, make the preset × shadow sheet, and look at it at desktop and
+phone widths.
 
 usage: studio_test.py BASE_URL KEY PHOTO SCREENSHOT_DIR
 Prints one JSON line with what it saw; screenshots go to SCREENSHOT_DIR."""
@@ -67,6 +68,17 @@ try:
     seen["jpeg"] = {"type": jpeg.headers.get("Content-Type"), "size": list(image.size),
                     "corner": list(image.getpixel((5, 5))), "centre": list(image.getpixel((300, 300)))}
     seen["job_json"] = json.loads(result.find_element(By.CLASS_NAME, "json").get_attribute("textContent"))["status"]
+
+    # The preset × shadow sheet of the same photo: 8 presets in rows, 5 shadows in columns.
+    browser.find_element(By.ID, "sheet").click()
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, ".result.sheet[data-status]"))
+    sheet = browser.find_element(By.CSS_SELECTOR, ".result.sheet")
+    seen["sheet_status"] = sheet.get_attribute("data-status")
+    wait.until(lambda b: b.execute_script("const i = document.querySelector('.sheet-image'); return i.complete && i.naturalWidth"))
+    seen["sheet_size"] = browser.execute_script(
+        "const i = document.querySelector('.sheet-image'); return [i.naturalWidth, i.naturalHeight]")
+    browser.execute_script("arguments[0].scrollIntoView()", sheet)
+    browser.save_screenshot(os.path.join(shots, "studio-sheet.png"))
 
     browser.set_window_size(390, 844)
     browser.save_screenshot(os.path.join(shots, "studio-phone.png"))
