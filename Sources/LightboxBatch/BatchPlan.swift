@@ -65,6 +65,8 @@ public struct BatchPlanner {
     public let maxInputBytes: Int
     /// Downloads a remote image into a file; nil in a dry run, which fetches nothing.
     public let download: (@Sendable (String) throws -> URL)?
+    /// A person's fixes by photo (`--hints`, a service's folder), applied where the options set none.
+    public var hints: Renderer.HintLookup?
 
     public init(outputFolder: URL, selection: Selection, template: BatchTemplate, ledger: BatchLedger?,
                 maxInputBytes: Int, download: (@Sendable (String) throws -> URL)?) {
@@ -101,7 +103,7 @@ public struct BatchPlanner {
             .init(item: item, store: store, variant: variant, file: file, inputHash: hash, action: action)
         }
         guard template.stores.contains(store) else { return make(.skip(reason: "unknown_store")) }
-        let variant: BatchTemplate.Variant
+        var variant: BatchTemplate.Variant
         do {
             variant = try template.variant(store: store, categories: item.categories)
         } catch {
@@ -111,6 +113,7 @@ public struct BatchPlanner {
         case .failure(let error): return make(.fail(error), variant: variant)
         case .success(nil): return make(.render, variant: variant)  // a remote image in a dry run
         case .success(let (file, hash)?):
+            if variant.options.matteHints == nil, let fixes = hints?(hash) { variant = template.variant(variant, fixedBy: fixes) }
             if isDone(item, store: store, hash: hash, fingerprint: variant.fingerprint) {
                 return make(.skip(reason: "unchanged"), variant: variant, file: file, hash: hash)
             }

@@ -90,6 +90,14 @@ public struct BatchTemplate: Sendable {
         return Variant(store: store, options: options, fingerprint: options.fingerprint(extra: [engine]))
     }
 
+    /// `variant` with a person's fixes for one photo; its fingerprint changes with them, so that
+    /// a render made before the fix is not taken for this one.
+    public func variant(_ variant: Variant, fixedBy hints: MatteHints) -> Variant {
+        var options = variant.options
+        options.matteHints = hints
+        return Variant(store: variant.store, options: options, fingerprint: options.fingerprint(extra: [engine]))
+    }
+
     /// The first section whose name is one of the item's categories (or a component of one).
     static func section(_ sections: [(name: String, layer: Layer)], for categories: [String]) -> Layer? {
         sections.first { Selection.categories(categories, include: $0.name) }?.layer

@@ -82,18 +82,22 @@ struct BatchCommand: ParsableCommand {
         }
         let outputFolder = URL(fileURLWithPath: out).standardizedFileURL
         let limits = options.limits.maxInputBytes
+        let hints = parsed.engine.hints.map { Renderer.hintFolder(URL(fileURLWithPath: $0)) }
         if dryRun {
-            let plan = BatchPlanner(outputFolder: outputFolder, selection: selection, template: specs,
-                                    ledger: try BatchLedger(readingFrom: outputFolder), maxInputBytes: limits,
-                                    download: nil).plan(items)
+            var planner = BatchPlanner(outputFolder: outputFolder, selection: selection, template: specs,
+                                       ledger: try BatchLedger(readingFrom: outputFolder), maxInputBytes: limits, download: nil)
+            planner.hints = hints
+            let plan = planner.plan(items)
             return DryRunListing(plan: plan).print(asJSON: !BatchProgress.isTerminal)
         }
         let ledger = try BatchLedger(folder: outputFolder)
         // One batch writes a folder at a time: any temporary file is a killed run's.
         OutputStore.removeUnfinishedWrites(in: [outputFolder], olderThan: 0, recursive: true)
-        let plan = BatchPlanner(outputFolder: outputFolder, selection: selection, template: specs, ledger: ledger,
-                                maxInputBytes: limits, download: Downloads(folder: outputFolder, limit: limits,
-                                                                           allowPrivate: allowPrivateURLs).fetch).plan(items)
+        var planner = BatchPlanner(outputFolder: outputFolder, selection: selection, template: specs, ledger: ledger,
+                                   maxInputBytes: limits, download: Downloads(folder: outputFolder, limit: limits,
+                                                                              allowPrivate: allowPrivateURLs).fetch)
+        planner.hints = hints
+        let plan = planner.plan(items)
         var engine = parsed.engine
         engine.workers = concurrency
         let processor = try Engine.fileProcessor(for: engine, generator: parsed.generator)

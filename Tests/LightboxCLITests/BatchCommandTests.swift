@@ -216,6 +216,42 @@ import Testing
         #expect((summary(again)["failed"] as? [String: Int])?.values.reduce(0, +) == 3)
     }
 
+    /// A fix made in the review queue (a `hints/<sha256>.txt` in the service's folder) applies
+    /// to the same photo in a batch, and a batch run after the fix, or after it is removed,
+    /// renders again rather than taking the earlier files as unchanged.
+    @Test func aPersonsFixAppliesToTheSamePhotoInABatch() throws {
+        let work = try Fixtures.scratchFolder("batch-hints")
+        let photos = work.appendingPathComponent("photos"), out = work.appendingPathComponent("out")
+        let service = work.appendingPathComponent("service")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        let mug = Fixtures.examples.appendingPathComponent("kitchen-mug.jpg")
+        try FileManager.default.copyItem(at: mug, to: photos.appendingPathComponent("kitchen-mug.jpg"))
+        let arguments = ["batch", photos.path, "--out", out.path, "--hints", service.path, "--frame", "photo",
+                         "--background", "transparent", "--shadow", "none", "--format", "png", "--photo-megapixels", "1"]
+        func boardAlpha() throws -> Int {
+            let file = try #require(CatalogueFixtures.files(in: out).first { $0.hasPrefix("default/kitchen-mug/") && $0.hasSuffix(".png") })
+            let pixels = try Pixels(decoding: Data(contentsOf: out.appendingPathComponent(file)))
+            return Int(pixels[Int(0.723 * Double(pixels.width)), Int(0.6 * Double(pixels.height)), 3])
+        }
+        let plain = try LightboxBinary.run(arguments)
+        #expect(plain.status == 0 && summary(plain)["processed"] as? Int == 1, "\(plain.standardError)")
+        #expect(try boardAlpha() > 200, "the model keeps the board")
+
+        let hint = service.appendingPathComponent("hints/\(MatteHints.key(for: try Data(contentsOf: mug))).txt")
+        try FileManager.default.createDirectory(at: hint.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("remove:0.723,0.6".utf8).write(to: hint)
+        let fixed = try LightboxBinary.run(arguments)
+        #expect(fixed.status == 0 && summary(fixed)["processed"] as? Int == 1, "a fix is a new render: \(summary(fixed))")
+        #expect(try boardAlpha() < 30, "the board is gone")
+        let again = try LightboxBinary.run(arguments)
+        #expect((summary(again)["skipped"] as? [String: Int]) == ["unchanged": 1])
+
+        try FileManager.default.removeItem(at: hint)
+        let unfixed = try LightboxBinary.run(arguments)
+        let board = try boardAlpha()
+        #expect(summary(unfixed)["processed"] as? Int == 1 && board > 200, "without the fix, the board again")
+    }
+
     /// Synchronous on purpose: its own thread watches the batch, whatever the other tests
     /// keep Swift's cooperative threads busy with.
     @Test func aKilledBatchContinuesWithExactlyTheRest() throws {
