@@ -19,12 +19,17 @@ public struct Renderer: Sendable {
         self.hints = hints
     }
 
-    /// Hints kept as text files, `FOLDER/hints/<sha256>.txt`: a service's folder of blobs.
-    public static func hintFolder(_ folder: URL) -> HintLookup {
+    /// Hints kept as `hints/<sha256>.txt` in a service's blob store (a folder or a bucket).
+    public static func hints(in blobs: any BlobStore) -> HintLookup {
         { key in
-            (try? String(contentsOf: folder.appendingPathComponent(BlobKeys.hints(key)), encoding: .utf8))
-                .flatMap { MatteHints(parsing: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            (try? blocking { try await blobs.get(BlobKeys.hints(key)) }).flatMap { $0 }
+                .flatMap { MatteHints(parsing: String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
+    }
+
+    /// `hints(in:)` for what `--hints` names: a folder or `s3://bucket/prefix?endpoint=…`.
+    public static func hints(at location: String) throws -> HintLookup {
+        hints(in: try blocking { try await BlobStores.open(location) })
     }
 
     /// An output and where `write` put it.

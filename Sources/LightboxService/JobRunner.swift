@@ -37,10 +37,7 @@ public final class JobRunner: Sendable {
         self.clock = clock
         fallback = FallbackRemover(settings: config.fallbackRemover)
         // A person's fixes, kept beside the inputs, apply to every render of the same photo.
-        renderer = Renderer(pipeline: pipeline, services: services, hints: { [blobs] key in
-            (try? blocking { try await blobs.get(BlobKeys.hints(key)) }).flatMap { $0 }
-                .flatMap { MatteHints(parsing: String(decoding: $0, as: UTF8.self)) }
-        })
+        renderer = Renderer(pipeline: pipeline, services: services, hints: Renderer.hints(in: blobs))
     }
 
     public func start() {
@@ -216,18 +213,4 @@ public final class JobRunner: Sendable {
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Int32(nice))
         #endif
     }
-}
-
-/// Waits on a thread of our own for async work (the store), which runs elsewhere.
-func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let done = DispatchSemaphore(value: 0)
-    let result = Mutex<Result<T, any Error>?>(nil)
-    Task {
-        let value: Result<T, any Error>
-        do { value = .success(try await body()) } catch { value = .failure(error) }
-        result.withLock { $0 = value }
-        done.signal()
-    }
-    done.wait()
-    return try result.withLock { $0! }.get()
 }

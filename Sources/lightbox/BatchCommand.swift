@@ -82,7 +82,7 @@ struct BatchCommand: ParsableCommand {
         }
         let outputFolder = URL(fileURLWithPath: out).standardizedFileURL
         let limits = options.limits.maxInputBytes
-        let hints = parsed.engine.hints.map { Renderer.hintFolder(URL(fileURLWithPath: $0)) }
+        let hints = try parsed.engine.hints.map(Renderer.hints(at:))
         if dryRun {
             var planner = BatchPlanner(outputFolder: outputFolder, selection: selection, template: specs,
                                        ledger: try BatchLedger(readingFrom: outputFolder), maxInputBytes: limits, download: nil)

@@ -94,7 +94,7 @@ enum Engine {
         }
         return FileProcessor(services: PipelineServices(segmenter: segmenter, generator: generator,
                                                         generatorFallback: settings.fallback),
-                             hints: engine.hints.map { Renderer.hintFolder(URL(fileURLWithPath: $0)) })
+                             hints: try engine.hints.map(Renderer.hints(at:)))
     }
 
     /// The services for `serve` and `worker`: the model the engine settings name, loaded once.

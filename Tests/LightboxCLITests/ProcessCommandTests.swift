@@ -1,4 +1,6 @@
 import Foundation
+import LightboxCore
+import LightboxIO
 import LightboxTestSupport
 import Testing
 
@@ -129,6 +131,29 @@ import Testing
         #expect(help.status == 0)
         #expect(help.standardOutput.contains("--margin"))
         #expect(help.standardOutput.contains("--watermark-position"))
+    }
+
+    /// The fixes a scaled-out service keeps in its bucket apply to the CLI's render of the same photo.
+    @Test func aFixKeptInAnS3BucketIsUsedByProcess() async throws {
+        let location = TestS3.location(try await TestS3.freshBucket())
+        let blobs = try await BlobStores.open(location, environment: TestS3.environment)
+        let mug = Fixtures.examples.appendingPathComponent("kitchen-mug.jpg")
+        try await blobs.put(Data("remove:0.723,0.6".utf8), at: BlobKeys.hints(MatteHints.key(for: try Data(contentsOf: mug))),
+                            contentType: "text/plain")
+        let out = try Fixtures.scratchFolder("s3-hints")
+        let result = try await onThread {
+            try LightboxBinary.run(["process", mug.path, "--out", out.path, "--hints", location, "--frame", "photo",
+                                    "--background", "transparent", "--shadow", "none", "--format", "png", "--json"],
+                                   environment: TestS3.environment)
+        }
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect((result.jsonLines.first?["notes"] as? [String])?.contains("applied 1 matte hint(s)") == true)
+        let written = try #require((result.jsonLines.first?["outputs"] as? [[String: Any]])?.first?["path"] as? String)
+        let pixels = try Pixels(decoding: Data(contentsOf: URL(fileURLWithPath: written)))
+        #expect(pixels[Int(0.723 * Double(pixels.width)), Int(0.6 * Double(pixels.height)), 3] < 30, "the board is gone")
+        let missing = try LightboxBinary.run(["process", mug.path, "--out", out.path, "--hints", "s3://no-such-bucket-lb?endpoint=\(TestS3.endpoint)"],
+                                             environment: TestS3.environment)
+        #expect(missing.status != 0 && missing.standardError.contains("no-such-bucket-lb"), "\(missing.standardError)")
     }
 }
 

@@ -42,8 +42,8 @@ public struct EngineSettings: Sendable {
             help: "Refuse inputs larger than this many megabytes")
         public static let maxMegapixels = OptionSpec.integer("max-megapixels", 1...1000, default: 50,
             help: "Refuse images with more pixels than this, read from the header before decoding")
-        public static let hints = OptionSpec<String?>(name: "hints", expected: "a folder", default: nil,
-            help: "A service's --data or --blobs folder: the fixes made in its review queue apply to the same photos here",
+        public static let hints = OptionSpec<String?>(name: "hints", expected: "a folder or s3:// URL", default: nil,
+            help: "A service's --data folder or --blobs location: the fixes made in its review queue apply to the same photos here",
             describe: { $0 ?? "none" }) { $0.isEmpty ? nil : .some($0) }
         public static let workers = OptionSpec<Int>(name: "workers", expected: "integer between 0 and 64",
             default: ProcessInfo.processInfo.activeProcessorCount,
