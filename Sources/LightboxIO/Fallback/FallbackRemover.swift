@@ -85,23 +85,22 @@ public final class FallbackRemover: Sendable {
     /// One call, as remove.bg's clients make it: multipart `image_file`, full size, PNG.
     private func send(_ photo: Data) throws -> Answer {
         let boundary = "lightbox-" + UUID().uuidString
-        let response: HTTPClient.Response
-        do {
+        let sent = ServiceCall.send(on: client, timeout: .milliseconds(Int64(settings.timeoutSeconds * 1000)),
+                                    maxBytes: Self.maxAnswerBytes) {
             var request = try HTTPClient.Request(url: endpoint.absoluteString, method: .POST)
             request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
             request.headers.add(name: "Accept", value: "image/png")
             if let key = settings.apiKey { request.headers.add(name: "X-Api-Key", value: key.value) }
             request.body = .data(Self.form(photo, boundary: boundary))
-            let deadline = NIODeadline.now() + .nanoseconds(Int64(settings.timeoutSeconds * 1e9))
-            response = try client.execute(request: request,
-                                          delegate: ResponseAccumulator(request: request, maxBodySize: Self.maxAnswerBytes),
-                                          deadline: deadline).futureResult.wait()
-        } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
-            return .retryable(unavailable("did not answer within \(Int(settings.timeoutSeconds)) s"), retryAfter: nil)
-        } catch is ResponseAccumulator.ResponseTooBigError {
-            throw unavailable("answered with more than \(Self.maxAnswerBytes >> 20) MB")
-        } catch {
-            return .retryable(unavailable("could not be reached (\(redacted(String(describing: error))))"), retryAfter: nil)
+            return request
+        }
+        let response: HTTPClient.Response
+        switch sent {
+        case .success(let answer): response = answer
+        case .failure(let failure):
+            let error = unavailable(redacted(failure.what))
+            guard failure.isRetryable else { throw error }
+            return .retryable(error, retryAfter: nil)
         }
         let status = Int(response.status.code)
         let body = response.body.map { Data(buffer: $0) } ?? Data()

@@ -27,7 +27,7 @@ public struct FallbackRemoverSettings: Sendable {
             describe: { $0?.absoluteString ?? "none" }) { raw in
             guard var url = URL(string: raw), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
                   url.host?.isEmpty == false else { return nil }
-            if url.path.isEmpty || url.path == "/" { url = URL(string: raw.trimmingSuffix("/") + "/v1.0/removebg")! }
+            if url.path.isEmpty || url.path == "/" { url = url.appendingPathComponent("v1.0/removebg") }
             return .some(url)
         }
         public static let keyFile = OptionSpec<String?>.text("fallback-remover-key-file", maxLength: 4096,
@@ -61,28 +61,14 @@ public struct FallbackRemoverSettings: Sendable {
     public static func resolve(flags: [(name: String, value: String)],
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
         var settings = try catalog.resolve(catalog.values(in: environment) + flags, over: FallbackRemoverSettings())
-        if let keyFile = settings.keyFile {
-            guard let text = try? String(contentsOfFile: keyFile, encoding: .utf8) else {
-                throw LightboxError(.invalidOption, "Cannot read the fallback remover's key file \(keyFile)")
-            }
-            settings.apiKey = Secret(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        } else if let key = environment["LIGHTBOX_FALLBACK_REMOVER_KEY"], !key.isEmpty {
-            settings.apiKey = Secret(key)
-        }
+        settings.apiKey = try Secret.key(file: settings.keyFile, variable: "LIGHTBOX_FALLBACK_REMOVER_KEY",
+                                         of: "fallback remover", environment: environment)
         return settings
     }
 
     /// The usage file, defaulting under `XDG_CACHE_HOME` or `~/.cache`.
     public func usageURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let usageFile { return URL(fileURLWithPath: usageFile) }
-        let base = environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
-        return base.appendingPathComponent("lightbox/fallback-remover.json")
-    }
-}
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+        usageFile.map { URL(fileURLWithPath: $0) }
+            ?? GeneratorSettings.userCache("lightbox/fallback-remover.json", environment: environment)
     }
 }

@@ -85,23 +85,21 @@ public struct GeneratorSettings: Sendable {
     public static func resolve(flags: [(name: String, value: String)],
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
         var settings = try catalog.resolve(catalog.values(in: environment) + flags, over: GeneratorSettings())
-        if let keyFile = settings.keyFile {
-            guard let text = try? String(contentsOfFile: keyFile, encoding: .utf8) else {
-                throw LightboxError(.invalidOption, "Cannot read the generator key file \(keyFile)")
-            }
-            settings.apiKey = Secret(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        } else if let key = environment["LIGHTBOX_GENERATOR_KEY"], !key.isEmpty {
-            settings.apiKey = Secret(key)
-        }
+        settings.apiKey = try Secret.key(file: settings.keyFile, variable: "LIGHTBOX_GENERATOR_KEY", of: "generator",
+                                         environment: environment)
         return settings
     }
 
     /// The cache folder, defaulting under `XDG_CACHE_HOME` or `~/.cache`.
     public func cacheURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let cacheFolder { return URL(fileURLWithPath: cacheFolder) }
+        cacheFolder.map { URL(fileURLWithPath: $0) } ?? Self.userCache("lightbox/scenes", environment: environment)
+    }
+
+    /// `path` under `XDG_CACHE_HOME`, else `~/.cache`.
+    static func userCache(_ path: String, environment: [String: String]) -> URL {
         let base = environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
-        return base.appendingPathComponent("lightbox/scenes")
+        return base.appendingPathComponent(path)
     }
 
     /// Of the sizes the model accepts, the one whose aspect is nearest the canvas's.
@@ -125,6 +123,18 @@ public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConver
     public var description: String { "[redacted]" }
     public var debugDescription: String { "[redacted]" }
     public var customMirror: Mirror { Mirror(self, children: []) }
+
+    /// An API key from `file` when one is named, else from the environment's `variable`; nil
+    /// when neither gives one. Never from a flag: flags show in `ps`.
+    static func key(file: String?, variable: String, of service: String, environment: [String: String]) throws -> Secret? {
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw LightboxError(.invalidOption, "Cannot read the \(service)'s key file \(file)")
+            }
+            return Secret(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return environment[variable].flatMap { $0.isEmpty ? nil : Secret($0) }
+    }
 
     /// `text` with any occurrence of the secret blanked out, for messages from elsewhere.
     public func redacting(_ text: String) -> String {

@@ -34,23 +34,20 @@ struct ImagesAPIClient: Sendable {
         let body: [String: Any] = [
             "model": model, "prompt": prompt, "size": size.description, "n": 1, "response_format": "b64_json",
         ]
-        let response: HTTPClient.Response
-        do {
+        let sent = ServiceCall.send(on: client, timeout: timeout, maxBytes: Self.maxAnswerBytes) {
             var request = try HTTPClient.Request(url: endpoint.absoluteString, method: .POST)
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "Accept", value: "application/json")
             if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey.value)") }
             request.body = .data(try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
-            let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9))
-            response = try client.execute(request: request,
-                                          delegate: ResponseAccumulator(request: request, maxBodySize: Self.maxAnswerBytes),
-                                          deadline: deadline).futureResult.wait()
-        } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
-            return .retryable(unavailable("did not answer within \(Self.seconds(timeout)) s"), retryAfter: nil)
-        } catch is ResponseAccumulator.ResponseTooBigError {
-            return .failed(unavailable("answered with more than \(Self.maxAnswerBytes >> 20) MB"))
-        } catch {
-            return .retryable(unavailable("could not be reached (\(redacted(String(describing: error))))"), retryAfter: nil)
+            return request
+        }
+        let response: HTTPClient.Response
+        switch sent {
+        case .success(let answer): response = answer
+        case .failure(let failure):
+            let error = unavailable(redacted(failure.what))
+            return failure.isRetryable ? .retryable(error, retryAfter: nil) : .failed(error)
         }
         let status = Int(response.status.code)
         let payload = response.body.map { Data(buffer: $0) } ?? Data()
@@ -97,9 +94,4 @@ struct ImagesAPIClient: Sendable {
     }
 
     private func redacted(_ text: String) -> String { apiKey?.redacting(text) ?? text }
-
-    private static func seconds(_ duration: Duration) -> String {
-        let value = duration.seconds
-        return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
-    }
 }
