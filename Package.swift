@@ -32,11 +32,11 @@ let package = Package(
             providers: [.apt(["libvips-dev"])]
         ),
         .target(name: "CVips", dependencies: ["CLibvips"]),
-        // OpenCV's DNN module behind a plain C header.
+        // OpenCV's DNN module (and MSER, for text over a photo) behind a plain C header.
         .target(
             name: "CSegnet",
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
-            linkerSettings: [.linkedLibrary("opencv_dnn"), .linkedLibrary("opencv_core")]
+            linkerSettings: [.linkedLibrary("opencv_dnn"), .linkedLibrary("opencv_features2d"), .linkedLibrary("opencv_core")]
         ),
         // XNNPACK's plain C API, called from Swift directly.
         .systemLibrary(

@@ -9,6 +9,7 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
+#include <opencv2/features2d.hpp>
 
 struct LbSegnet {
     cv::dnn::Net net;
@@ -86,3 +87,29 @@ int lb_segnet_predict(LbSegnet *segnet, const float *input, int channels, int he
 void lb_segnet_free(LbSegnet *net) { delete net; }
 
 void lb_segnet_free_error(char *error) { free(error); }
+
+int lb_stable_regions(const unsigned char *grey, int width, int height, int min_area, int max_area,
+                      int *boxes, int capacity, char **error) {
+    try {
+        // OpenCV does not write through the Mat; it only wraps the caller's pixels.
+        cv::Mat image(height, width, CV_8UC1, const_cast<unsigned char *>(grey));
+        auto mser = cv::MSER::create(5, min_area, max_area);
+        std::vector<std::vector<cv::Point>> regions;
+        std::vector<cv::Rect> found;
+        mser->detectRegions(image, regions, found);
+        for (size_t index = 0; index < found.size() && index < static_cast<size_t>(capacity); index++) {
+            int *box = boxes + 5 * index;
+            box[0] = found[index].x;
+            box[1] = found[index].y;
+            box[2] = found[index].width;
+            box[3] = found[index].height;
+            box[4] = static_cast<int>(regions[index].size());
+        }
+        return static_cast<int>(found.size());
+    } catch (const std::exception &e) {
+        set_error(error, e.what());
+    } catch (...) {
+        set_error(error, "unknown OpenCV failure");
+    }
+    return -1;
+}

@@ -1,6 +1,7 @@
 #include "lightbox_vips.h"
 
 #include <pthread.h>
+#include <string.h>
 #include <vips/vips.h>
 
 #define IMG(p) ((VipsImage *)(p))
@@ -269,23 +270,39 @@ int lb_composite_over(LbImage *base, LbImage *overlay, LbImage **out, int x, int
 int lb_premultiply(LbImage *in, LbImage **out) { return vips_premultiply(IMG(in), OUT(out), NULL); }
 int lb_unpremultiply(LbImage *in, LbImage **out) { return vips_unpremultiply(IMG(in), OUT(out), NULL); }
 
-int lb_save_jpeg(LbImage *in, void **buffer, size_t *length, int quality, int progressive) {
+static void *remove_field(VipsImage *image, const char *field, GValue *value, void *unused) {
+    (void) value; (void) unused;
+    if (vips_isprefix("exif-", field) || vips_isprefix("iptc-", field) || vips_isprefix("xmp-", field)
+        || vips_isprefix("icc-", field) || vips_isprefix("png-comment", field) || strcmp(field, "orientation") == 0)
+        vips_image_remove(image, field);
+    return NULL;
+}
+
+int lb_with_xmp_only(LbImage *in, LbImage **out, const void *xmp, size_t length) {
+    if (vips_copy(IMG(in), OUT(out), NULL)) return -1;
+    // vips_image_map walks a snapshot of the field names, so removing while walking is safe.
+    vips_image_map(IMG(*out), (VipsImageMapFn) remove_field, NULL);
+    vips_image_set_blob_copy(IMG(*out), VIPS_META_XMP_NAME, xmp, length);
+    return 0;
+}
+
+int lb_save_jpeg(LbImage *in, void **buffer, size_t *length, int quality, int progressive, int keep_xmp) {
     return vips_jpegsave_buffer(IMG(in), buffer, length, "Q", quality, "interlace", progressive,
-                                "optimize_coding", TRUE, "strip", TRUE, NULL);
+                                "optimize_coding", TRUE, "strip", !keep_xmp, NULL);
 }
 
-int lb_save_webp(LbImage *in, void **buffer, size_t *length, int quality, int effort) {
+int lb_save_webp(LbImage *in, void **buffer, size_t *length, int quality, int effort, int keep_xmp) {
     return vips_webpsave_buffer(IMG(in), buffer, length, "Q", quality, "effort", effort,
-                                "strip", TRUE, NULL);
+                                "strip", !keep_xmp, NULL);
 }
 
-int lb_save_avif(LbImage *in, void **buffer, size_t *length, int quality, int effort) {
+int lb_save_avif(LbImage *in, void **buffer, size_t *length, int quality, int effort, int keep_xmp) {
     return vips_heifsave_buffer(IMG(in), buffer, length, "Q", quality,
                                 "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1,
-                                "effort", effort, "strip", TRUE, NULL);
+                                "effort", effort, "strip", !keep_xmp, NULL);
 }
 
-int lb_save_png(LbImage *in, void **buffer, size_t *length, int compression) {
+int lb_save_png(LbImage *in, void **buffer, size_t *length, int compression, int keep_xmp) {
     return vips_pngsave_buffer(IMG(in), buffer, length, "compression", compression,
-                               "strip", TRUE, NULL);
+                               "strip", !keep_xmp, NULL);
 }

@@ -10,6 +10,8 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case corruptImage = "corrupt_image"
         case invalidOption = "invalid_option"
         case qaFailed = "qa_failed"
+        /// Text or a watermark over the photo's background (`text-overlay refuse`).
+        case textOverlay = "text_overlay"
         case modelUnavailable = "model_unavailable"
         case modelFailed = "model_failed"
         case generatorUnavailable = "generator_unavailable"
@@ -50,7 +52,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .reviewConflict: 409
             case .inputTooLarge: 413
             case .unsupportedFormat, .unsupportedMediaType: 415
-            case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed, .generatorRejected, .urlUnreachable,
+            case .imageTooLarge, .truncatedImage, .corruptImage, .qaFailed, .textOverlay, .generatorRejected, .urlUnreachable,
                  .idempotencyMismatch: 422
             case .budgetExceeded, .rateLimited: 429
             case .insufficientCredits: 402

@@ -45,6 +45,7 @@ public struct PipelineContext {
     /// The product's colour, with the old background taken out of edge pixels.
     public var foreground: VipsImage?
     public var qa: QAReport?
+    public var textOverlay: TextOverlay?
     public var cutout: EncodedImage?
     /// Where the product goes when the photo or the product frames the output (`FramePhoto`).
     public var placement: PixelRect?
@@ -87,6 +88,7 @@ public struct PipelineOutcome: Sendable {
     public var notes: [String]
     /// The product's box on the output.
     public var productFrame: PixelRect?
+    public var textOverlay: TextOverlay?
 
     public var succeeded: Bool { error == nil }
 }
@@ -100,7 +102,7 @@ public struct Pipeline: Sendable {
 
     /// The studio-shot pipeline, in order.
     public static let standard = Pipeline(steps: [
-        Decode(), Orient(), ColourManage(), Segment(), ApplyHints(), RefineMatte(), ClipToRegion(), Straighten(), Cutout(),
+        Decode(), Orient(), ColourManage(), Segment(), ApplyHints(), FindTextOverlay(), RefineMatte(), ClipToRegion(), Straighten(), Cutout(),
         QualityCheck(), FramePhoto(), Background(), Fit(), Shadow(), Composite(), Watermark(), Encode(),
     ])
 
@@ -162,7 +164,7 @@ private struct StepRun {
             outputs: failure == nil ? context.outputs : [], cutout: context.cutout, qa: context.qa,
             timings: timings, error: failure, sourceFormat: context.sourceFormat, sourceSize: context.sourceSize,
             workingSize: workingSize, backend: context.mask?.backend, notes: context.notes,
-            productFrame: context.product?.frame)
+            productFrame: context.product?.frame, textOverlay: context.textOverlay)
     }
 }
 

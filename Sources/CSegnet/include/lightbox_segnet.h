@@ -28,6 +28,13 @@ int lb_segnet_predict(LbSegnet *net, const float *input, int channels, int heigh
                       int *output_height, int *output_width, char **error);
 
 void lb_segnet_free(LbSegnet *net);
+
+// Maximally stable extremal regions (OpenCV's MSER) of an 8-bit grey image, dark on light
+// and light on dark: the candidate strokes and letters of text. Writes up to `capacity`
+// regions as x, y, width, height and pixel count into `boxes` (5 ints each) and returns
+// how many there are, or -1 with *error set.
+int lb_stable_regions(const unsigned char *grey, int width, int height, int min_area, int max_area,
+                      int *boxes, int capacity, char **error);
 void lb_segnet_free_error(char *error);
 
 #ifdef __cplusplus

@@ -135,11 +135,17 @@ int lb_composite_over(LbImage *base, LbImage *overlay, LbImage **out, int x, int
 int lb_premultiply(LbImage *in, LbImage **out);
 int lb_unpremultiply(LbImage *in, LbImage **out);
 
-// Encoding, with all metadata stripped. The caller frees *buffer with lb_free.
-int lb_save_jpeg(LbImage *in, void **buffer, size_t *length, int quality, int progressive);
-int lb_save_webp(LbImage *in, void **buffer, size_t *length, int quality, int effort);
-int lb_save_avif(LbImage *in, void **buffer, size_t *length, int quality, int effort);
-int lb_save_png(LbImage *in, void **buffer, size_t *length, int compression);
+// A copy carrying no metadata but the XMP packet `xmp`, for the savers to write when
+// `keep_xmp` is set.
+int lb_with_xmp_only(LbImage *in, LbImage **out, const void *xmp, size_t length);
+
+// Encoding, with all metadata stripped, or all but XMP when keep_xmp is set (the
+// image then holds no other metadata: see lb_with_xmp_only). The caller frees *buffer
+// with lb_free.
+int lb_save_jpeg(LbImage *in, void **buffer, size_t *length, int quality, int progressive, int keep_xmp);
+int lb_save_webp(LbImage *in, void **buffer, size_t *length, int quality, int effort, int keep_xmp);
+int lb_save_avif(LbImage *in, void **buffer, size_t *length, int quality, int effort, int keep_xmp);
+int lb_save_png(LbImage *in, void **buffer, size_t *length, int compression, int keep_xmp);
 
 #ifdef __cplusplus
 }

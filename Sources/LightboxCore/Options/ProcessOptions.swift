@@ -34,6 +34,10 @@ public struct ProcessOptions: Sendable {
     /// A cutout of this photo from elsewhere (the fallback remover's PNG): its alpha stands in
     /// for the model's mask. Set by an adapter, never from a request.
     public var suppliedMatte: Data?
+    /// The model that generated this photo (a missing angle): the outputs say so in XMP.
+    /// Set by an adapter, never from a request.
+    public var generatedBy: String?
+    public var textOverlay = Spec.textOverlay.defaultValue
     /// A person's fixes to this photo's cutout; adapters fill it from the hint store.
     public var matteHints = Spec.matteHints.defaultValue
     public var formats = Spec.format.defaultValue
@@ -193,6 +197,8 @@ extension ProcessOptions {
             expected: "x1 y1 x2 y2 in px or %", default: nil,
             help: "Only this part of the photo may be product; the rest is background",
             describe: { $0?.description ?? "the whole photo" }) { raw in RegionOfInterest(parsing: raw).map { .some($0) } }
+        public static let textOverlay = OptionSpec.choice("text-overlay", default: TextOverlayPolicy.ignore,
+            help: "Text or a watermark over the photo's background: ignore, flag it in the notes, or refuse the photo")
         public static let photoMegapixels = OptionSpec.number("photo-megapixels", 0.01...100, default: 100,
             help: "With --frame photo or product: the most megapixels the photo is rendered at (never enlarged)")
         public static let matteHints = OptionSpec<MatteHints?>(name: "matte-hints",
@@ -232,6 +238,7 @@ extension ProcessOptions {
         OptionBinding(Spec.subjectPosition, \.framing.position),
         OptionBinding(Spec.region, \.framing.region),
         OptionBinding(Spec.matteHints, \.matteHints),
+        OptionBinding(Spec.textOverlay, \.textOverlay),
         OptionBinding(Spec.photoMegapixels, \.framing.maxMegapixels),
         OptionBinding(Spec.format, \.formats),
         OptionBinding(Spec.channels, \.channels),

@@ -3,6 +3,7 @@ import Foundation
 
 /// Encodes the canvas in every requested format, with no metadata, named by content:
 /// all its bands, the product's matte alone, or the colour bands and the matte as a PNG.
+/// A generated image carries one thing: the XMP label that says so.
 public struct Encode: PipelineStep {
     public let name = "encode"
 
@@ -11,15 +12,16 @@ public struct Encode: PipelineStep {
     public func run(_ context: inout PipelineContext) throws {
         let canvas = try context.required(context.canvas, "canvas")
         let options = context.options
+        let label = options.generatedBy.map(GeneratedImageLabel.xmp(model:))
         let encode = { (image: VipsImage) in
-            try options.formats.map { try EncodedImage(encoding: image, as: $0, quality: options.quality) }
+            try options.formats.map { try EncodedImage(encoding: image, as: $0, quality: options.quality, xmp: label) }
         }
         switch options.channels {
         case .rgba: context.outputs = try encode(canvas)
         case .alpha: context.outputs = try encode(try Self.matte(of: context))
         case .split:
             context.outputs = try encode(try canvas.bands(0, count: 3))
-                + [try EncodedImage(encoding: try Self.matte(of: context), as: .png, quality: options.quality)]
+                + [try EncodedImage(encoding: try Self.matte(of: context), as: .png, quality: options.quality, xmp: label)]
         }
     }
 
@@ -66,9 +68,10 @@ public struct EncodedImage: Sendable {
         contentHash = SHA256.hash(data: data).hex
     }
 
-    init(encoding image: VipsImage, as format: OutputFormat, quality: EncodeQuality) throws {
-        var data = try image.encoded(as: format, quality: quality)
-        if format == .webp { data = WebPContainer.removingMetadata(from: data) }
+    init(encoding image: VipsImage, as format: OutputFormat, quality: EncodeQuality, xmp: Data? = nil) throws {
+        var data = try image.encoded(as: format, quality: quality, xmp: xmp)
+        if format == .webp { data = WebPContainer.removingMetadata(from: data, keepingXMP: xmp != nil) }
+        if format == .png, let xmp { data = PNGContainer.addingXMP(xmp, to: data) }
         self.init(format: format, data: data, size: image.size)
     }
 

@@ -84,14 +84,14 @@ public final class FallbackRemover: Sendable {
 
     /// One call, as remove.bg's clients make it: multipart `image_file`, full size, PNG.
     private func send(_ photo: Data) throws -> Answer {
-        let boundary = "lightbox-" + UUID().uuidString
+        let form = MultipartBody.photo(photo, field: "image_file", fields: [("size", "full"), ("format", "png")])
         let sent = ServiceCall.send(on: client, timeout: .milliseconds(Int64(settings.timeoutSeconds * 1000)),
                                     maxBytes: Self.maxAnswerBytes) {
             var request = try HTTPClient.Request(url: endpoint.absoluteString, method: .POST)
-            request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
+            request.headers.add(name: "Content-Type", value: form.contentType)
             request.headers.add(name: "Accept", value: "image/png")
             if let key = settings.apiKey { request.headers.add(name: "X-Api-Key", value: key.value) }
-            request.body = .data(Self.form(photo, boundary: boundary))
+            request.body = .data(form.data)
             return request
         }
         let response: HTTPClient.Response
@@ -117,21 +117,6 @@ public final class FallbackRemover: Sendable {
         default:
             throw unavailable("could not cut out the photo (HTTP \(status))\(message(in: body))")
         }
-    }
-
-    static func form(_ photo: Data, boundary: String) -> Data {
-        let format = ImageFormat.sniff(photo)?.rawValue ?? "jpeg"
-        var body = Data()
-        func part(_ name: String, _ value: String) {
-            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
-        }
-        part("size", "full")
-        part("format", "png")
-        body.append(Data(("--\(boundary)\r\nContent-Disposition: form-data; name=\"image_file\"; filename=\"photo.\(format)\"\r\n"
-                          + "Content-Type: image/\(format)\r\n\r\n").utf8))
-        body.append(photo)
-        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-        return body
     }
 
     private func unavailable(_ what: String) -> LightboxError {

@@ -1,11 +1,13 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import LightboxCore
 import Synchronization
 
 /// The generative backend: scenes from an OpenAI-compatible images API, cached by
-/// (prompt, size, seed), kept within the day's budget, retried with backoff. Blocking:
-/// it is called from the pipeline's worker threads.
+/// (prompt, size, seed), and a product's missing angles drawn from its hero shot, cached by
+/// (shot, prompt, size); both kept within one daily budget and retried with backoff.
+/// Blocking: it is called from the pipeline's worker threads.
 public final class GenerativeScenes: SceneGenerator {
     public struct Counters: Sendable, Equatable {
         public var calls = 0
@@ -57,14 +59,30 @@ public final class GenerativeScenes: SceneGenerator {
     public func scene(for request: SceneRequest) throws -> GeneratedScene {
         let size = settings.requestSize(for: request.canvas)
         let key = SceneCache.key(model: settings.model, size: size, seed: request.seed, prompt: request.prompt)
-        return try flights.run(key) {
+        return try cached(key) { now in api.generate(prompt: request.prompt, size: size, now: now) }
+    }
+
+    /// `shot` (a cleaned hero shot) seen as `prompt` asks, by the edit model: a product's
+    /// missing angle. The same shot and prompt again is a cache hit and costs nothing.
+    public func angle(of shot: Data, prompt: String, canvas: PixelSize) throws -> GeneratedScene {
+        let size = settings.requestSize(for: canvas)
+        let key = SceneCache.key(model: settings.editModel, size: size, seed: 0,
+                                 prompt: SHA256.hash(data: shot).hex + "\n" + prompt)
+        return try cached(key) { now in api.edit(photo: shot, prompt: prompt, size: size, now: now) }
+    }
+
+    public var editModel: String { settings.editModel }
+
+    /// The cached image for `key`, or one call's image, paid for from the day's budget.
+    private func cached(_ key: String, call: (Date) -> ImagesAPIClient.Outcome) throws -> GeneratedScene {
+        try flights.run(key) {
             if let cached = cache.read(key) {
                 counted.withLock { $0.cacheHits += 1 }
                 return GeneratedScene(image: cached, fromCache: true)
             }
             try budget.reserve(now: clock.now)
             do {
-                let image = try generate(prompt: request.prompt, size: size)
+                let image = try generate(call)
                 budget.commit()
                 counted.withLock {
                     $0.generated += 1
@@ -79,12 +97,12 @@ public final class GenerativeScenes: SceneGenerator {
         }
     }
 
-    private func generate(prompt: String, size: PixelSize) throws -> Data {
+    private func generate(_ call: (Date) -> ImagesAPIClient.Outcome) throws -> Data {
         var attempt = 0
         while true {
             attempt += 1
             counted.withLock { $0.calls += 1 }
-            switch api.generate(prompt: prompt, size: size, now: clock.now) {
+            switch call(clock.now) {
             case .image(let data):
                 guard ImageFormat.sniff(data) != nil else {
                     throw LightboxError(.generatorUnavailable, "The generator's b64_json is not a PNG, JPEG or WebP image")

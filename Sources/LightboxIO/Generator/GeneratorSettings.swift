@@ -8,6 +8,7 @@ import LightboxCore
 public struct GeneratorSettings: Sendable {
     public var baseURL = Spec.url.defaultValue
     public var model = Spec.model.defaultValue
+    public var editModel = Spec.editModel.defaultValue
     public var apiKey: Secret?
     public var keyFile = Spec.keyFile.defaultValue
     public var dailyImages = Spec.dailyImages.defaultValue
@@ -35,10 +36,15 @@ public struct GeneratorSettings: Sendable {
             default: "dall-e-3", help: "Image model to ask for", describe: { $0 }) {
             (1...100).contains($0.count) ? $0 : nil
         }
+        public static let editModel = OptionSpec<String>(name: "generator-edit-model", expected: "a model name",
+            default: "gpt-image-1", help: "Image model that draws a product's missing angles (POST /v1/images/edits)",
+            describe: { $0 }) {
+            (1...100).contains($0.count) ? $0 : nil
+        }
         public static let keyFile = OptionSpec<String?>.text("generator-key-file", maxLength: 4096,
             help: "File holding the API key (else LIGHTBOX_GENERATOR_KEY)")
         public static let dailyImages = OptionSpec.integer("generator-daily-images", 0...1_000_000, default: 100,
-            help: "Generated images allowed per UTC day; cache hits are free")
+            help: "Generated images (scenes and angles) allowed per UTC day; cache hits are free")
         public static let dailyDollars = OptionSpec.number("generator-daily-usd", 0...1_000_000, default: 5,
             help: "Money allowed per UTC day, in US dollars")
         public static let price = OptionSpec.number("generator-price-usd", 0...100, default: 0.04,
@@ -70,6 +76,7 @@ public struct GeneratorSettings: Sendable {
     public static let catalog = OptionCatalog<GeneratorSettings>([
         OptionBinding(Spec.url, scope: .process, \.baseURL),
         OptionBinding(Spec.model, scope: .process, \.model),
+        OptionBinding(Spec.editModel, scope: .process, \.editModel),
         OptionBinding(Spec.keyFile, scope: .process, \.keyFile),
         OptionBinding(Spec.dailyImages, scope: .process, \.dailyImages),
         OptionBinding(Spec.dailyDollars, scope: .process, \.dailyDollars),

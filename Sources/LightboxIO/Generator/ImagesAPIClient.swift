@@ -4,8 +4,9 @@ import LightboxCore
 import NIOCore
 import NIOFoundationCompat
 
-/// One call to an OpenAI-compatible `POST /v1/images/generations`, classified into an
-/// image, a failure worth retrying (429, 5xx, no answer) or one that is not.
+/// One call to an OpenAI-compatible `POST /v1/images/generations` (a scene from words) or
+/// `POST /v1/images/edits` (a new view of a photo), classified into an image, a failure
+/// worth retrying (429, 5xx, no answer) or one that is not.
 struct ImagesAPIClient: Sendable {
     enum Outcome {
         case image(Data)
@@ -14,8 +15,9 @@ struct ImagesAPIClient: Sendable {
     }
 
     let client: HTTPClient
-    let endpoint: URL
+    let base: URL
     let model: String
+    let editModel: String
     let apiKey: Secret?
     let timeout: Duration
     /// A base64 PNG of 1792×1024 is about 5 MB; anything far larger is not an image answer.
@@ -23,9 +25,9 @@ struct ImagesAPIClient: Sendable {
 
     init(client: HTTPClient, settings: GeneratorSettings, baseURL: URL) {
         self.client = client
-        let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
-        endpoint = URL(string: base + "/v1/images/generations")!
+        base = baseURL
         model = settings.model
+        editModel = settings.editModel
         apiKey = settings.apiKey
         timeout = .milliseconds(Int64(settings.timeoutSeconds * 1000))
     }
@@ -34,12 +36,27 @@ struct ImagesAPIClient: Sendable {
         let body: [String: Any] = [
             "model": model, "prompt": prompt, "size": size.description, "n": 1, "response_format": "b64_json",
         ]
+        return call("v1/images/generations", now: now,
+                    body: (type: "application/json", data: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])))
+    }
+
+    /// `photo` as the model sees it in `prompt`'s words. gpt-image models always answer
+    /// base64 and refuse `response_format`; older ones need it.
+    func edit(photo: Data, prompt: String, size: PixelSize, now: Date) -> Outcome {
+        var fields = [("model", editModel), ("prompt", prompt), ("size", size.description), ("n", "1")]
+        if !editModel.hasPrefix("gpt-image") { fields.append(("response_format", "b64_json")) }
+        let form = MultipartBody.photo(photo, field: "image", fields: fields)
+        return call("v1/images/edits", now: now, body: (type: form.contentType, data: form.data))
+    }
+
+    private func call(_ path: String, now: Date, body: @autoclosure () throws -> (type: String, data: Data)) -> Outcome {
         let sent = ServiceCall.send(on: client, timeout: timeout, maxBytes: Self.maxAnswerBytes) {
-            var request = try HTTPClient.Request(url: endpoint.absoluteString, method: .POST)
-            request.headers.add(name: "Content-Type", value: "application/json")
+            var request = try HTTPClient.Request(url: base.appendingPathComponent(path).absoluteString, method: .POST)
+            let (type, data) = try body()
+            request.headers.add(name: "Content-Type", value: type)
             request.headers.add(name: "Accept", value: "application/json")
             if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey.value)") }
-            request.body = .data(try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
+            request.body = .data(data)
             return request
         }
         let response: HTTPClient.Response
@@ -69,7 +86,7 @@ struct ImagesAPIClient: Sendable {
     }
 
     private func unavailable(_ what: String) -> LightboxError {
-        LightboxError(.generatorUnavailable, "The generator at \(endpoint.host ?? "?") \(what)")
+        LightboxError(.generatorUnavailable, "The generator at \(base.host ?? "?") \(what)")
     }
 
     private func decodeImage(_ payload: Data) -> Data? {
