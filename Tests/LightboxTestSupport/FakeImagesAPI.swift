@@ -6,7 +6,8 @@ import NIOCore
 import Synchronization
 
 /// A real HTTP server on loopback that speaks the OpenAI images contract,
-/// `POST /v1/images/generations`, answering from a script, and records what it was sent.
+/// `POST /v1/images/generations` (JSON) and `POST /v1/images/edits` (multipart), answering
+/// both from one script, and records what it was sent.
 public final class FakeImagesAPI: Sendable {
     public enum Reply: Sendable {
         /// 200 with `{"data":[{"b64_json": …}]}`.
@@ -20,8 +21,12 @@ public final class FakeImagesAPI: Sendable {
     }
 
     public struct Received: Sendable {
+        public let path: String
         public let authorization: String?
-        public let body: [String: String]
+        /// The JSON body's fields, or the multipart body's text fields.
+        public var body: [String: String]
+        /// The multipart body's file: its field, file name, type and bytes.
+        public var file: (field: String, name: String, type: String, data: Data)? = nil
     }
 
     private let script: Mutex<[Reply]>
@@ -36,10 +41,13 @@ public final class FakeImagesAPI: Sendable {
     public static func start(_ replies: [Reply]) async throws -> FakeImagesAPI {
         let box = Mutex<FakeImagesAPI?>(nil)
         let router = Router()
-        router.post("/v1/images/generations") { request, _ -> Response in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            guard let server = box.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
-            return try await server.answer(authorization: request.headers[.authorization], body: Data(buffer: body))
+        for path in ["/v1/images/generations", "/v1/images/edits"] {
+            router.post(RouterPath(path)) { request, _ -> Response in
+                let body = Data(buffer: try await request.body.collect(upTo: 64 << 20))
+                guard let server = box.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
+                return try await server.answer(Self.received(path: path, authorization: request.headers[.authorization],
+                                                             contentType: request.headers[.contentType] ?? "", body: body))
+            }
         }
         let (port, running) = try await LoopbackServer.start(router)
         let server = FakeImagesAPI(script: replies, port: port)
@@ -59,11 +67,36 @@ public final class FakeImagesAPI: Sendable {
         _ = await running?.result
     }
 
-    private func answer(authorization: String?, body: Data) async throws -> Response {
-        let fields = (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:]
-        received.withLock {
-            $0.append(Received(authorization: authorization, body: fields.mapValues { "\($0)" }))
+    private static func received(path: String, authorization: String?, contentType: String, body: Data) -> Received {
+        guard let boundary = contentType.components(separatedBy: "boundary=").dropFirst().first else {
+            let fields = (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:]
+            return Received(path: path, authorization: authorization, body: fields.mapValues { "\($0)" })
         }
+        var request = Received(path: path, authorization: authorization, body: [:])
+        let separator = Data("--\(boundary)".utf8), blank = Data("\r\n\r\n".utf8)
+        var rest = body[...]
+        while let start = rest.range(of: separator) {
+            rest = rest[start.upperBound...]
+            guard let headEnd = rest.range(of: blank), let next = rest.range(of: separator) else { break }
+            let head = String(decoding: rest[rest.startIndex..<headEnd.lowerBound], as: UTF8.self)
+            let content = Data(rest[headEnd.upperBound..<(next.lowerBound - 2)])
+            func quoted(_ key: String) -> String? {
+                head.components(separatedBy: "\(key)=\"").dropFirst().first?.components(separatedBy: "\"").first
+            }
+            guard let name = quoted("name") else { continue }
+            if let fileName = quoted("filename") {
+                let type = head.components(separatedBy: "Content-Type: ").dropFirst().first?
+                    .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                request.file = (name, fileName, type, content)
+            } else {
+                request.body[name] = String(decoding: content, as: UTF8.self)
+            }
+        }
+        return request
+    }
+
+    private func answer(_ request: Received) async throws -> Response {
+        received.withLock { $0.append(request) }
         let reply = script.withLock { replies in replies.count > 1 ? replies.removeFirst() : replies.first }
         return try await respond(reply ?? .status(500))
     }

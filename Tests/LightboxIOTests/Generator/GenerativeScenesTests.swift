@@ -198,4 +198,100 @@ final class RecordingClock: GeneratorClock {
         #expect(!"\(settings)".contains(Self.key) && !String(reflecting: settings).contains(Self.key))
         #expect(!"\(settings.apiKey!)".contains(Self.key))
     }
+
+    // MARK: missing angles, drawn from a hero shot by the edit model
+
+    static let shot = try! FakeImagesAPI.png([250, 250, 250], size: PixelSize(width: 64, height: 64))
+    static let threeQuarter = "The same mug as in the photo, seen in three-quarter view"
+
+    private func angle(_ generator: GenerativeScenes, _ prompt: String = threeQuarter) async throws -> GeneratedScene {
+        try await onThread { try generator.angle(of: Self.shot, prompt: prompt, canvas: Self.square) }
+    }
+
+    @Test func anAngleSendsTheShotAsAnImagesEdit() async throws {
+        let server = try await FakeImagesAPI.start([.image(Self.teal)])
+        defer { Task { await server.stop() } }
+        let generator = try generator(server)
+        let drawn = try await angle(generator)
+        #expect(drawn == GeneratedScene(image: Self.teal, fromCache: false))
+        let sent = try #require(server.requests.first)
+        #expect(sent.path == "/v1/images/edits")
+        #expect(sent.authorization == "Bearer \(Self.key)")
+        // gpt-image models answer base64 and refuse response_format.
+        #expect(sent.body == ["model": "gpt-image-1", "prompt": Self.threeQuarter, "size": "1024x1024", "n": "1"])
+        let file = try #require(sent.file)
+        #expect(file.field == "image" && file.name == "photo.png" && file.type == "image/png")
+        #expect(file.data == Self.shot)
+        #expect(generator.counters.generated == 1)
+    }
+
+    @Test func anOlderEditModelIsAskedForBase64() async throws {
+        let server = try await FakeImagesAPI.start([.image(Self.teal)])
+        defer { Task { await server.stop() } }
+        let generator = try generator(server) { $0.editModel = "dall-e-2" }
+        _ = try await angle(generator)
+        #expect(server.requests.first?.body["response_format"] == "b64_json")
+        #expect(server.requests.first?.body["model"] == "dall-e-2")
+    }
+
+    @Test func anAngleIsCachedByShotAndPrompt() async throws {
+        let server = try await FakeImagesAPI.start([.image(Self.teal)])
+        defer { Task { await server.stop() } }
+        let generator = try generator(server)
+        _ = try await angle(generator)
+        #expect(try await angle(generator).fromCache)
+        #expect(server.requests.count == 1)
+        _ = try await angle(generator, "The same mug as in the photo, seen from the side")
+        #expect(server.requests.count == 2)
+    }
+
+    @Test func anAngleWaitsOutA429AndGivesUpOn5xxWithinItsAttempts() async throws {
+        let server = try await FakeImagesAPI.start([.status(429, retryAfter: "7"), .image(Self.teal)])
+        defer { Task { await server.stop() } }
+        let clock = RecordingClock()
+        let generator = try generator(server, clock: clock)
+        #expect(try await angle(generator).image == Self.teal)
+        #expect(clock.waits == [.seconds(7)])
+
+        let failing = try await FakeImagesAPI.start([.status(503)])
+        defer { Task { await failing.stop() } }
+        let tries = RecordingClock()
+        let giving = try self.generator(failing, clock: tries) { $0.attempts = 3 }
+        do {
+            _ = try await angle(giving)
+            Issue.record("expected generator_unavailable")
+        } catch let error as LightboxError {
+            #expect(error.code == .generatorUnavailable && error.message.contains("gave up after 3 attempts"))
+        }
+        #expect(failing.requests.count == 3 && tries.waits.count == 2)
+    }
+
+    @Test func scenesAndAnglesShareOneDailyBudgetThatSurvivesARestart() async throws {
+        let server = try await FakeImagesAPI.start([.image(Self.teal)])
+        defer { Task { await server.stop() } }
+        let cache = try Fixtures.scratchFolder("scene-cache").path
+        let limited = { (settings: inout GeneratorSettings) in
+            settings.dailyImages = 2
+            settings.cacheFolder = cache
+        }
+        let generator = try generator(server, configure: limited)
+        _ = try await onThread { try generator.scene(for: request("one")) }
+        _ = try await angle(generator)
+        do {
+            _ = try await angle(generator, "The same mug, seen from the back")
+            Issue.record("expected budget_exceeded")
+        } catch let error as LightboxError {
+            #expect(error.code == .budgetExceeded && error.message.contains("daily budget of 2 images"))
+        }
+        let restarted = try self.generator(server, configure: limited)
+        do {
+            _ = try await angle(restarted, "The same mug, seen from above")
+            Issue.record("expected budget_exceeded after a restart")
+        } catch let error as LightboxError {
+            #expect(error.code == .budgetExceeded)
+        }
+        // What was drawn before stays free.
+        #expect(try await angle(restarted).fromCache)
+        #expect(server.requests.count == 2)
+    }
 }
