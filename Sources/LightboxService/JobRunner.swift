@@ -131,6 +131,9 @@ public final class JobRunner: Sendable {
             options.backgroundImage = try payload.backgroundImage.map(readInput)
             let photo = try readInput(payload.input), hintKey = BlobKeys.digest(ofInput: payload.input)
             if payload.sheet == true { return (.success(try presetSheet(of: photo, options: options)), nil) }
+            if let angle = payload.angle { return drawAngle(angle, options: options) }
+            // A photo to be sent out for its angles is first looked at for a third-party watermark.
+            if payload.angles != nil, options.textOverlay == .ignore { options.textOverlay = .flag }
             let render = { (options: ProcessOptions) in
                 self.renderer.render(read: { photo }, options: options, hintKey: hintKey, write: { $0.fileName })
             }
@@ -156,14 +159,15 @@ public final class JobRunner: Sendable {
             } catch {
                 return (.failure(Renderer.failure(error, as: .outputFailed)), review)
             }
+            let angles = payload.angles.map { queueAngles(for: job, payload, asked: $0, outcome: outcome, shot: written.first) }
+            if let declined = angles?.declined { notes.append("angles not drawn: \(declined)") }
+            if let queued = angles?.queued, !queued.isEmpty {
+                notes.append("queued \(queued.count) angle(s) for review: \(queued.joined(separator: ", "))")
+            }
             let report = JobReport(
-                outputs: written.map {
-                    JobReport.Output(format: $0.image.format.rawValue, file: $0.location, bytes: $0.image.data.count,
-                                     width: $0.image.size.width, height: $0.image.size.height)
-                },
-                timingsMs: Dictionary(outcome.timings.map { ($0.step, ($0.milliseconds * 10).rounded() / 10) },
-                                      uniquingKeysWith: +),
-                qa: outcome.qa, notes: outcome.notes + notes, backend: outcome.backend, foreground: outcome.productFrame)
+                outputs: written.map(JobReport.Output.init), timingsMs: outcome.timingsInMilliseconds,
+                qa: outcome.qa, notes: outcome.notes + notes, backend: outcome.backend, foreground: outcome.productFrame,
+                angles: angles)
             return (.success(try JSONEncoder().encode(report)), review)
         } catch {
             return (.failure(Renderer.failure(error, as: .internal)), nil)

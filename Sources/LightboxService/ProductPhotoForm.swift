@@ -18,6 +18,8 @@ struct ProductPhotoForm {
         let pipeline: [String]
         /// The job draws the preset × shadow sheet of the photo instead of one shot.
         var sheet = false
+        /// The shot may ask for its missing angles (`fill_angles`, `gallery_images`, `category`, `redraw_angles`).
+        var takesAngles = false
 
         static let productPhotoFields: [(field: String, option: String)] = [
             ("preset", "background"), ("background_color", "background"), ("background_prompt", "background-prompt"),
@@ -26,7 +28,8 @@ struct ProductPhotoForm {
             ("seed", "seed"), ("straighten", "straighten"),
         ]
         static let productPhoto = Endpoint(fields: productPhotoFields, fixed: [], required: nil,
-                                           pipeline: ["remove-background", "replace-background", "add-shadow"])
+                                           pipeline: ["remove-background", "replace-background", "add-shadow"],
+                                           takesAngles: true)
         /// A transparent PNG cutout in the photo's own frame.
         static let removeBackground = Endpoint(
             fields: [("output_format", "format")],
@@ -40,7 +43,8 @@ struct ProductPhotoForm {
         /// The product on the scene that `prompt` describes, by the rules of `background_prompt`.
         static let replaceBackground = Endpoint(fields: [("prompt", "background-prompt")] + productPhotoFields,
                                                 fixed: [], required: "prompt",
-                                                pipeline: ["remove-background", "replace-background", "add-shadow"])
+                                                pipeline: ["remove-background", "replace-background", "add-shadow"],
+                                                takesAngles: true)
     }
 
     /// The photo: uploaded (and checked), or at a URL to fetch.
@@ -55,6 +59,14 @@ struct ProductPhotoForm {
     /// The options as the pipeline will read them, for the request's fingerprint.
     let resolved: ProcessOptions
     let priority: Int
+    /// The missing angles asked for, when any are.
+    let angles: AngleOptions?
+
+    /// An angle option by its API field name (`fill_angles` for `fill-angles`).
+    static func angleOption(_ field: String) -> String? {
+        let option = field.replacingOccurrences(of: "_", with: "-")
+        return AngleOptions.catalog.binding(named: option) != nil ? option : nil
+    }
 
     init(fields form: RequestFields, endpoint: Endpoint = .productPhoto, limits: DecodeLimits) throws {
         let text = { (name: String) in form.text(name) }
@@ -73,6 +85,7 @@ struct ProductPhotoForm {
         }
         webhookURL = text("webhook_url")
         var options = endpoint.fixed
+        var angleOptions: [(name: String, value: String)] = []
         var priority = 10
         for field in form.fields where !["image", "image_url", "webhook_url"].contains(field.name) {
             let name = field.name
@@ -84,9 +97,15 @@ struct ProductPhotoForm {
                 priority = level
                 continue
             }
+            if endpoint.takesAngles, let option = Self.angleOption(name) {
+                try AngleOptions.catalog.check(value, option: option, field: name, over: AngleOptions())
+                angleOptions.append((option, value))
+                continue
+            }
             guard let option = endpoint.fields.first(where: { $0.field == name })?.option else {
+                let angleFields = endpoint.takesAngles ? AngleOptions.catalog.bindings.map { $0.name.replacingOccurrences(of: "-", with: "_") } : []
                 throw LightboxError(.invalidOption, "Unknown field '\(name)'; the fields are image, image_url, webhook_url, "
-                                    + "priority, " + endpoint.fields.map(\.field).joined(separator: ", "))
+                                    + "priority, " + (endpoint.fields.map(\.field) + angleFields).joined(separator: ", "))
             }
             if let expected = Self.narrowing(name, value) {
                 throw LightboxError.invalidOption(name, expected: expected, received: value)
@@ -102,6 +121,8 @@ struct ProductPhotoForm {
             throw LightboxError.invalidOption("size", expected: "a tile of at most \(Self.largestSheetTile) px a side",
                                               received: text("size") ?? "")
         }
+        let angles = try AngleOptions.catalog.resolve(angleOptions, over: AngleOptions())
+        self.angles = angles.missing > 0 ? angles : nil
         self.options = options
         self.priority = priority
         source = try makeSource()

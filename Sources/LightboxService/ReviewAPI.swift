@@ -42,6 +42,10 @@ extension ServiceAPI {
             try await blobs.put(Data(), at: BlobKeys.hints(BlobKeys.digest(ofInput: payload.input)), contentType: "text/plain")
             return Self.json(200, ["status": "removed"])
         }
+        routes.on(router, .get, "/v1/image/:id/preview") { request, context in
+            let account = try await authenticate(request)
+            return try await preview(context.parameters.get("id"), by: account)
+        }
         routes.on(router, .get, "/v1/image/:id/input") { request, context in
             let account = try await authenticate(request)
             let job = try await owned(context.parameters.get("id"), by: account)
@@ -63,6 +67,10 @@ extension ServiceAPI {
         guard job.review?.state == .pending else {
             throw LightboxError(.reviewConflict, "\(job.id) is not waiting for review")
         }
+        let payload = try JSONDecoder().decode(JobPayload.self, from: job.payload)
+        guard payload.angle == nil else {
+            throw LightboxError(.reviewConflict, "\(job.id) is a generated angle: approve or reject it; a fix applies to photos")
+        }
         let body = try await upload(of: request)
         let fields = try RequestFields(body: body, contentType: request.headers[.contentType])
         guard let text = fields.text("hints"), !text.isEmpty else {
@@ -71,7 +79,6 @@ extension ServiceAPI {
         guard let hints = MatteHints(parsing: text) else {
             throw LightboxError.invalidOption("hints", expected: ProcessOptions.Spec.matteHints.expected, received: text)
         }
-        let payload = try JSONDecoder().decode(JobPayload.self, from: job.payload)
         try await blobs.put(Data(hints.description.utf8), at: BlobKeys.hints(BlobKeys.digest(ofInput: payload.input)),
                             contentType: "text/plain")
         // Checked and named when they first came in.
@@ -93,6 +100,32 @@ extension ServiceAPI {
                                     hints: hints.description))
     }
 
+    /// The first output of a job, for its owner's eyes only: how a person sees a generated
+    /// angle that is not published yet.
+    private func preview(_ id: String?, by account: String) async throws -> Response {
+        let job = try await owned(id, by: account)
+        guard let report = job.result.flatMap({ try? JSONDecoder().decode(JobReport.self, from: $0) }),
+              let first = report.outputs.first else {
+            throw LightboxError(.notFound, "\(job.id) has no result to show")
+        }
+        let key = report.generated == true && job.review?.state != .approved ? BlobKeys.pending(first.file) : BlobKeys.output(first.file)
+        guard let data = try await blobs.get(key) else { throw LightboxError(.notFound, "The result of \(job.id) is no longer stored") }
+        return Response(status: .ok, headers: [.contentType: "image/\(first.format)", .cacheControl: "private, no-store"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    /// A generated angle's outputs, moved from `pending/` to where output links point.
+    private func publish(_ job: Job) async throws {
+        guard let report = job.result.flatMap({ try? JSONDecoder().decode(JobReport.self, from: $0) }),
+              report.generated == true else { return }
+        for output in report.outputs where try await !blobs.exists(BlobKeys.output(output.file)) {
+            guard let data = try await blobs.get(BlobKeys.pending(output.file)) else {
+                throw LightboxError(.notFound, "The generated \(output.format) of \(job.id) is no longer stored")
+            }
+            try await blobs.put(data, at: BlobKeys.output(output.file), contentType: "image/\(output.format)")
+        }
+    }
+
     private func decide(_ id: String?, _ decision: Review.State, by account: String) async throws -> StatusBody {
         let job = try await owned(id, by: account)
         guard let review = job.review else {
@@ -104,6 +137,8 @@ extension ServiceAPI {
         if decision == .approved, job.state != .completed {
             throw LightboxError(.reviewConflict, "\(job.id) has no result to publish (it \(Self.publicState(job.state)))")
         }
+        // Before the decision, so that the webhook it sends links to files that are there.
+        if decision == .approved { try await publish(job) }
         guard let decided = try await store.decide(id: job.id, account: account, decision: decision, now: clock.now()) else {
             throw LightboxError(.reviewConflict, "\(job.id) was decided meanwhile")
         }

@@ -109,7 +109,7 @@ public struct ServiceAPI: Sendable {
         }
         let (job, _) = try await enqueue(try await photo(form.source, limits: limits), form.options, resolved: form.resolved, priority: form.priority,
                                          account: account, idempotencyKey: idempotencyKey, webhook: webhook,
-                                         sheet: endpoint.sheet)
+                                         sheet: endpoint.sheet, angles: form.angles)
         let ahead = try await queueDepth.ahead()
         return Self.json(202, Accepted(
             id: job.id, generationId: job.id, status: Self.publicState(job.state), creditsUsed: job.cost,
@@ -142,7 +142,8 @@ public struct ServiceAPI: Sendable {
     /// is the same generation, not queued or charged twice.
     func enqueue(_ photo: InputPhoto, _ options: [JobPayload.Pair], resolved: ProcessOptions, priority: Int,
                  account: String, idempotencyKey: String?, webhook: String?,
-                 background: InputPhoto? = nil, sheet: Bool = false) async throws -> (job: Job, created: Bool) {
+                 background: InputPhoto? = nil, sheet: Bool = false,
+                 angles: AngleOptions? = nil) async throws -> (job: Job, created: Bool) {
         for stored in [photo, background].compactMap({ $0 }) {
             let key = BlobKeys.input(stored.name)
             if try await !blobs.exists(key) {
@@ -150,10 +151,13 @@ public struct ServiceAPI: Sendable {
             }
         }
         let payload = try JSONEncoder().encode(JobPayload(input: photo.name, options: options,
-                                                          backgroundImage: background?.name, sheet: sheet ? true : nil))
+                                                          backgroundImage: background?.name, sheet: sheet ? true : nil,
+                                                          angles: angles))
         var rendered = resolved
         rendered.backgroundImage = background?.data
-        let fingerprint = rendered.fingerprint(input: photo.name, extra: [webhook ?? ""] + (sheet ? ["preset-sheet"] : []))
+        let anglesAsked = angles.map { ["angles \($0.fill)/\($0.gallery) \($0.category.rawValue)\($0.redraw ? " redraw" : "")"] } ?? []
+        let fingerprint = rendered.fingerprint(input: photo.name,
+                                               extra: [webhook ?? ""] + (sheet ? ["preset-sheet"] : []) + anglesAsked)
         return try await store.enqueue(
             NewJob(account: account, payload: payload, priority: priority, cost: config.creditsPerImage,
                    idempotencyKey: idempotencyKey, fingerprint: fingerprint, webhookURL: webhook), now: clock.now())

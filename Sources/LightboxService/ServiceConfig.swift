@@ -189,6 +189,19 @@ struct JobPayload: Codable, Sendable {
     var backgroundImage: String? = nil
     /// The preset × shadow sheet of the photo rather than one shot (`/v1/image/preset-sheet`).
     var sheet: Bool? = nil
+    /// The product's missing angles to draw once its shot is done (`fill_angles`).
+    var angles: AngleOptions? = nil
+    /// This job draws one missing angle of another job's shot.
+    var angle: AngleJob? = nil
+}
+
+/// One missing angle: the view, its prompt, the shot it is drawn from, and that shot's job.
+struct AngleJob: Codable, Sendable {
+    let view: String
+    let prompt: String
+    /// The stored output (`outputs/NAME`) sent to the edit model.
+    let shot: String
+    let of: String
 }
 
 /// What a finished job records, for `GET /v1/image/{id}`.
@@ -208,4 +221,21 @@ struct JobReport: Codable, Sendable {
     let backend: String?
     /// The product's box on the outputs.
     var foreground: PixelRect?
+    /// Made by a generative model (a missing angle): its outputs wait in `pending/` until approved.
+    var generated: Bool? = nil
+    var angle: AngleBody? = nil
+    /// The angles this shot asked for: the jobs queued to draw them, or why none were.
+    var angles: AnglesBody? = nil
+
+    struct AngleBody: Codable, Sendable {
+        let view: String
+        let of: String
+        let model: String
+    }
+
+    struct AnglesBody: Codable, Sendable {
+        var queued: [String] = []
+        /// Why no angle was drawn (a text overlay, no generator, drawn before, no credits).
+        var declined: String? = nil
+    }
 }

@@ -28,6 +28,10 @@ struct StatusBody: Encodable {
     let creditsUsed: Int
     let webhook: Webhook?
     let review: ReviewBody?
+    /// Made by a generative model: its outputs are listed once a person approves it.
+    let generated: Bool?
+    let angle: JobReport.AngleBody?
+    let angles: JobReport.AnglesBody?
 
     struct ReviewBody: Encodable {
         let state: String
@@ -42,9 +46,12 @@ struct StatusBody: Encodable {
         generationId = job.id
         status = ServiceAPI.publicState(job.state)
         attempts = job.attempts
-        outputUrl = report?.outputs.first.map { links.link($0.file) }
-        outputs = Dictionary(report?.outputs.map { ($0.format, links.link($0.file)) } ?? [],
-                             uniquingKeysWith: { first, _ in first })
+        let published = report?.generated != true || job.review?.state == .approved ? report?.outputs ?? [] : []
+        outputUrl = published.first.map { links.link($0.file) }
+        outputs = Dictionary(published.map { ($0.format, links.link($0.file)) }, uniquingKeysWith: { first, _ in first })
+        generated = report?.generated
+        angle = report?.angle
+        angles = report?.angles
         error = job.state == .completed ? nil : job.error.map { ErrorBody.Detail(code: $0.code, message: $0.message) }
         timingsMs = report?.timingsMs ?? [:]
         qa = report?.qa

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import LightboxCore
 import LightboxJobs
 import LightboxService
 import LightboxTestSupport
@@ -15,12 +16,13 @@ final class ServiceHarness: Sendable {
     let port: Int
     private let task: Task<Void, any Error>
 
-    static func start(workers: Int = 1, configure: (inout ServiceConfig) -> Void = { _ in }) async throws -> ServiceHarness {
+    static func start(workers: Int = 1, services: PipelineServices = TestEngine.services,
+                      configure: (inout ServiceConfig) -> Void = { _ in }) async throws -> ServiceHarness {
         var config = ServiceConfig(dataFolder: try Fixtures.scratchFolder("service"))
         config.workers = workers
         config.port = 0
         configure(&config)
-        let host = try await ServiceHost.open(config: config) { TestEngine.services }
+        let host = try await ServiceHost.open(config: config) { services }
         let (ports, sink) = AsyncStream<Int>.makeStream()
         var quiet = Logger(label: "test-service")
         quiet.logLevel = .critical

@@ -21,6 +21,10 @@ public protocol BlobStore: Sendable, CustomStringConvertible {
 public enum BlobKeys {
     public static func input(_ name: String) -> String { "inputs/" + name }
     public static func output(_ name: String) -> String { "outputs/" + name }
+    /// A generated image's output, held back until a person approves it.
+    public static func pending(_ name: String) -> String { "pending/" + name }
+    /// The angle jobs once drawn for the photo with this SHA-256, so that a re-render draws none.
+    public static func angles(_ key: String) -> String { "angles/\(key).json" }
     /// A person's fixes to the photo with this SHA-256 (`MatteHints`), as text; empty once removed.
     public static func hints(_ key: String) -> String { "hints/\(key).txt" }
     /// An input's name is its SHA-256 and `.img`: the digest that its hints are kept under.
