@@ -183,6 +183,22 @@ enum OpenAPIDocument {
             "400": {$ref: "#/components/responses/Error"}
             "401": {$ref: "#/components/responses/Error"}
             "404": {$ref: "#/components/responses/Error"}
+      /v1/image/{id}/preview:
+        parameters:
+          - {name: id, in: path, required: true, schema: {type: string}}
+        get:
+          summary: The first output, for its owner, published or not (a generated angle before approval)
+          operationId: getGenerationPreview
+          responses:
+            "200":
+              description: The image bytes
+              content:
+                image/jpeg: {}
+                image/png: {}
+                image/webp: {}
+                image/avif: {}
+            "401": {$ref: "#/components/responses/Error"}
+            "404": {$ref: "#/components/responses/Error"}
       /v1/image/{id}/input:
         parameters:
           - {name: id, in: path, required: true, schema: {type: string}}
@@ -424,6 +440,10 @@ enum OpenAPIDocument {
             seed: {type: [string, integer], description: "0 to 4294967295"}
             straighten: {type: [string, boolean], enum: ["true", "false", true, false]}
             priority: {type: string, enum: [interactive, batch]}
+            fill_angles: {type: [string, integer], description: "0 to 6: gallery size to fill with generated angles, each held for review"}
+            gallery_images: {type: [string, integer], description: "0 to 100: gallery images the product has (default 1)"}
+            category: {type: string, enum: [general, apparel, footwear, jewellery, bags, beauty, furniture, electronics, food]}
+            redraw_angles: {type: [string, boolean], enum: ["true", "false", true, false]}
         ProductPhotoRequest:
           description: A JSON or form body takes the photo by URL.
           allOf:
@@ -515,10 +535,19 @@ enum OpenAPIDocument {
               type: [object, "null"]
               properties:
                 state: {type: string, enum: [pending, approved, rejected, fixed]}
-                reason: {type: string, enum: [qa_failed, low_score, touches_edge, fallback_remover]}
+                reason: {type: string, enum: [qa_failed, low_score, touches_edge, fallback_remover, generated_angle]}
                 flagged_at: {type: string, format: date-time}
                 decided_by: {type: [string, "null"]}
                 decided_at: {type: [string, "null"], format: date-time}
+            generated: {type: boolean, description: "made by a generative model; outputs are listed once approved"}
+            angle:
+              type: object
+              properties: {view: {type: string}, of: {type: string}, model: {type: string}}
+            angles:
+              type: object
+              properties:
+                queued: {type: array, items: {type: string}}
+                declined: {type: string}
             webhook:
               type: [object, "null"]
               properties:

@@ -1,7 +1,9 @@
 /// `GET /review`: the key's review queue. Each result waiting for a person shows the photo
 /// as sent beside the result, why it is here and its QA score, with one click to approve
 /// (publish) or reject (keep the original), or to fix it: clicks on the photo mark what is
-/// background (or, with Shift, product), and Fix renders it again with those points.
+/// background (or, with Shift, product), and Fix renders it again with those points. A
+/// generated angle is shown from its owner-only preview, marked as AI-generated, and can be
+/// approved or rejected, not fixed.
 enum ReviewPage {
     static let html = StudioPage.shell(title: "Lightbox Review", main: """
     <section id="review" class="signed-in" hidden aria-labelledby="review-title">
@@ -15,7 +17,7 @@ enum ReviewPage {
         <p class="why"></p>
         <div class="pair">
           <figure><div class="marks"><img class="input" alt="the photo as sent; click to mark background, Shift-click for product"></div>
-            <figcaption>Sent: click what is background, Shift-click what is product</figcaption></figure>
+            <figcaption class="sent">Sent: click what is background, Shift-click what is product</figcaption></figure>
           <figure><img class="output" alt="the result"><figcaption>Result</figcaption></figure>
         </div>
         <button class="approve" type="button">Approve</button>
@@ -30,7 +32,13 @@ enum ReviewPage {
     static let script = """
     "use strict";
     const reasons = { qa_failed: "QA failed", low_score: "low QA score", touches_edge: "touches the photo's edge",
-                      fallback_remover: "cut out by the fallback remover" };
+                      fallback_remover: "cut out by the fallback remover", generated_angle: "AI-generated angle" };
+
+    // The result as only its owner may see it (a generated angle is not published yet).
+    async function preview(job, image) {
+      const answer = await fetch("/v1/image/" + job.generation_id + "/preview", { headers: { Authorization: "Bearer " + key() } });
+      if (answer.ok) image.src = URL.createObjectURL(await answer.blob());
+    }
 
     async function onSignedIn() {
       const { reviews } = await api("/v1/reviews");
@@ -50,11 +58,20 @@ enum ReviewPage {
       // The photo as sent needs the key: fetched, then shown from memory.
       const input = await fetch("/v1/image/" + job.generation_id + "/input", { headers: { Authorization: "Bearer " + key() } });
       if (input.ok) $(".input", node).src = URL.createObjectURL(await input.blob());
-      if (job.output_url) $(".output", node).src = job.output_url; else $(".output", node).closest("figure").hidden = true;
+      if (job.generated) {
+        node.classList.add("generated");
+        $(".why", node).textContent = "AI-generated " + job.angle.view + " angle of " + job.angle.of + " by " + job.angle.model
+          + score + " · published only once approved";
+        $(".sent", node).textContent = "The photo its shot was made from";
+        $(".output", node).alt = "the generated " + job.angle.view + " angle";
+        await preview(job, $(".output", node));
+        $(".fix", node).hidden = true;
+      } else if (job.output_url) $(".output", node).src = job.output_url; else $(".output", node).closest("figure").hidden = true;
       $(".approve", node).disabled = job.status !== "completed";
       const points = [];
       const marks = $(".marks", node);
       $(".input", node).addEventListener("click", (event) => {
+        if (job.generated) return;
         const image = event.currentTarget;
         const x = event.offsetX / image.clientWidth, y = event.offsetY / image.clientHeight;
         const action = event.shiftKey ? "keep" : "remove";

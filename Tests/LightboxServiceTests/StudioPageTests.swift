@@ -75,6 +75,36 @@ import Testing
         print("review screenshots: \(shots.path)")
         await service.stop()
     }
+
+    @Test func aGeneratedAngleIsShownAsSuchFromItsPreviewAndApproved() async throws {
+        let api = try await FakeImagesAPI.start([.image(AngleJobsTests.drawn)])
+        defer { Task { await api.stop() } }
+        let service = try await AngleJobsTests.service(try AngleJobsTests.generator(api))
+        let key = try await service.key(credits: 5)
+        let accepted = try await service.submit(Fixtures.data("mug-wood.jpg"), fields: [("size", "300x300"), ("fill_angles", "3")],
+                                                key: key)
+        let hero = try await service.finished(try #require(accepted.json["generation_id"] as? String), key: key)
+        let ids = try #require((hero.json["angles"] as? [String: Any])?["queued"] as? [String], "\(hero.json)")
+        for id in ids { #expect(try await service.finished(id, key: key).json["status"] as? String == "completed") }
+        let shots = try Fixtures.scratchFolder("review-angle-screenshots")
+        let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/Pages/review_test.py").path
+        let arguments = [script, "http://127.0.0.1:\(service.port)", key, ids[0], ids[1], shots.path]
+        let result = try await onThread { try ChildProcess.run("/usr/bin/env", ["python3"] + arguments) }
+        #expect(result.status == 0, "\(result.standardError.suffix(3000))")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
+                                "\(result.standardOutput)")
+        let why = try #require(seen["why"] as? [String: String], "\(seen)")
+        #expect(why[ids[0]]?.hasPrefix("AI-generated three-quarter angle of \(hero.json["generation_id"] as? String ?? "")") == true,
+                "\(why)")
+        #expect(why.values.allSatisfy { $0.hasSuffix("published only once approved") })
+        #expect(seen["output_sizes"] as? [String: Int] == [ids[0]: 300, ids[1]: 300], "the preview shows: \(seen)")
+        #expect(seen["fix_shown"] as? [String: Bool] == [ids[0]: false, ids[1]: false])
+        #expect(seen["decisions"] as? [String: String] == [ids[0]: "approved", ids[1]: "rejected"])
+        #expect(try await service.send(.GET, "/v1/image/\(ids[0])", key: key).json["output_url"] as? String != nil)
+        #expect(try await service.send(.GET, "/v1/image/\(ids[1])", key: key).json["output_url"] == nil)
+        print("review screenshots: \(shots.path)")
+        await service.stop()
+    }
 }
 
 /// Click-to-fix on `/review`: one click on the board behind the kitchen mug, then Fix.

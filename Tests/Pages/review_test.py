@@ -25,6 +25,12 @@ try:
         "return arguments[0].complete && arguments[0].naturalWidth > 0", item.find_element(By.CLASS_NAME, "input"))
         for item in items.values()))
     seen["why"] = {ident: item.find_element(By.CLASS_NAME, "why").text for ident, item in items.items()}
+    wait.until(lambda b: all(b.execute_script(
+        "const o = arguments[0]; return o.closest('figure').hidden || (o.complete && o.naturalWidth > 0)",
+        item.find_element(By.CLASS_NAME, "output")) for item in items.values()))
+    seen["output_sizes"] = {ident: browser.execute_script("return arguments[0].naturalWidth", item.find_element(By.CLASS_NAME, "output"))
+                            for ident, item in items.items()}
+    seen["fix_shown"] = {ident: item.find_element(By.CLASS_NAME, "fix").is_displayed() for ident, item in items.items()}
     browser.save_screenshot(os.path.join(shots, "review-queue.png"))
     items[approve_id].find_element(By.CLASS_NAME, "approve").click()
     items[reject_id].find_element(By.CLASS_NAME, "reject").click()
