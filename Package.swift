@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "LightboxService",
             dependencies: [
-                "LightboxCore", "LightboxIO", "LightboxJobs",
+                "LightboxCore", "LightboxIO", "LightboxJobs", "LightboxBatch",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -1,5 +1,7 @@
+import Crypto
 import Foundation
 import GRDB
+import LightboxCore
 
 /// What a batch has done, in SQLite in its output folder (`batch.sqlite`): one row per
 /// (store view, SKU, source image) with the hashes of the input and of the options it was
@@ -47,6 +49,15 @@ public final class BatchLedger: Sendable {
         public var beforeThumbnail: String?
         public var afterThumbnail: String?
         public var finishedAt: Date
+        /// Why the row waits for a person (`--review`), and what they decided: pending,
+        /// approved, rejected or fixed; by whom and when. Reset when the item renders again.
+        public var reviewReason: String? = nil
+        public var reviewState: String? = nil
+        public var reviewedBy: String? = nil
+        public var reviewedAt: Date? = nil
+
+        /// A stable public name for the row, for the review page's URLs.
+        public var id: String { BatchLedger.id(store: store, sku: sku, source: source) }
 
         public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
         public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -101,7 +112,39 @@ public final class BatchLedger: Sendable {
                                            hash TEXT NOT NULL);
                 """)
         }
+        migrator.registerMigration("v2-review") { db in
+            for column in ["review_reason TEXT", "review_state TEXT", "reviewed_by TEXT", "reviewed_at REAL"] {
+                try db.execute(sql: "ALTER TABLE items ADD COLUMN \(column)")
+            }
+        }
         return migrator
+    }
+
+    public static func id(store: String, sku: String, source: String) -> String {
+        "item_" + SHA256.hash(data: Data("\(store)\n\(sku)\n\(source)".utf8)).prefix(12).hex
+    }
+
+    /// The rows a person was asked to look at, in `state` (all of them when nil).
+    public func reviews(state: String? = nil) throws -> [Entry] {
+        try queue.read { db in
+            var request = Entry.filter(Column("review_state") != nil)
+            if let state { request = request.filter(Column("review_state") == state) }
+            return try request.order(Column("position"), Column("store"), Column("sku")).fetchAll(db)
+        }
+    }
+
+    /// Records a person's decision on a pending row; nil when there is no such row or it was
+    /// decided already.
+    public func decide(id: String, state: String, by person: String, at time: Date) throws -> Entry? {
+        try queue.write { db in
+            guard var entry = try Entry.filter(Column("review_state") == "pending").fetchAll(db).first(where: { $0.id == id })
+            else { return nil }
+            entry.reviewState = state
+            entry.reviewedBy = person
+            entry.reviewedAt = time
+            try entry.update(db)
+            return entry
+        }
     }
 
     /// Records `entry` and returns the files its previous row listed that no row lists any

@@ -12,13 +12,16 @@ public struct BatchWorker: Sendable {
     public let outputFolder: URL
     public let ledger: BatchLedger
     public let maxInputBytes: Int
+    /// Which items wait for a person (`--review`): flagged in the ledger, shown by `lightbox review`.
+    public let review: ReviewPolicy
     let store = OutputStore()
 
     static let thumbnailSide = 200
     public static let thumbnailFolder = "report"
 
     public init(pipeline: Pipeline = .standard, services: PipelineServices, outputFolder: URL, ledger: BatchLedger,
-                maxInputBytes: Int) {
+                maxInputBytes: Int, review: ReviewPolicy = ReviewPolicy()) {
+        self.review = review
         self.pipeline = pipeline
         self.services = services
         self.outputFolder = outputFolder
@@ -98,21 +101,23 @@ public struct BatchWorker: Sendable {
                     files.append(copied)
                 }
                 return record(entry, .processed, outputs: files, qa: earlier.qaScore, before: before,
-                              after: earlier.afterThumbnail, ms: ms, shared: true)
+                              after: earlier.afterThumbnail, ms: ms, shared: true,
+                              flag: review.enabled ? earlier.reviewReason : nil)
             case .fresh(let outcome, let after):
                 if let error = outcome.error {
                     guard error.code == .qaFailed else {
                         return record(entry, .failed, reason: error.code.rawValue, message: error.message, ms: ms)
                     }
                     return keepOriginal(entry, bytes: bytes, reason: "qa_failed", message: error.message,
-                                        qa: outcome.qa?.score, before: before, ms: ms)
+                                        qa: outcome.qa?.score, before: before, ms: ms,
+                                        flag: review.reason(failure: error, qa: outcome.qa))
                 }
                 let files = try Renderer.write(outcome.outputs) { try relative(store.write($0, into: skuFolder)) }.map {
                     BatchLedger.OutputFile(format: $0.image.format.rawValue, path: $0.location, bytes: $0.image.data.count,
                                            width: $0.image.size.width, height: $0.image.size.height)
                 }
                 return record(entry, .processed, outputs: files, qa: outcome.qa?.score, before: before, after: after,
-                              ms: ms, shared: shared)
+                              ms: ms, shared: shared, flag: review.reason(failure: nil, qa: outcome.qa))
             }
         } catch {
             return failed(entry, error, as: .outputFailed, ms: ms)
@@ -121,7 +126,7 @@ public struct BatchWorker: Sendable {
 
     /// The original bytes, copied through under their own content name and flagged.
     private func keepOriginal(_ entry: BatchPlan.Entry, bytes: Data, reason: String, message: String?, qa: Double?,
-                              before: String?, ms: Double) -> BatchResult {
+                              before: String?, ms: Double, flag: String? = nil) -> BatchResult {
         let format = ImageFormat.sniff(bytes)
         let name = String(entry.inputHash!.prefix(32)) + "." + (format.map(Self.fileExtension) ?? "bin")
         do {
@@ -131,7 +136,7 @@ public struct BatchWorker: Sendable {
             let file = BatchLedger.OutputFile(format: format?.rawValue ?? "original", path: relative(target),
                                               bytes: bytes.count, width: size.width, height: size.height)
             return record(entry, .keptOriginal, reason: reason, message: message, outputs: [file], qa: qa, before: before,
-                          after: before, ms: ms)
+                          after: before, ms: ms, flag: flag)
         } catch {
             return failed(entry, error, as: .outputFailed, ms: ms)
         }
@@ -146,12 +151,13 @@ public struct BatchWorker: Sendable {
 
     private func record(_ entry: BatchPlan.Entry, _ status: BatchLedger.Status, reason: String? = nil, message: String? = nil,
                         outputs: [BatchLedger.OutputFile] = [], qa: Double? = nil, before: String? = nil,
-                        after: String? = nil, ms: Double, shared: Bool = false) -> BatchResult {
+                        after: String? = nil, ms: Double, shared: Bool = false, flag: String? = nil) -> BatchResult {
         let row = BatchLedger.Entry(
             store: entry.store, sku: entry.item.sku, source: entry.item.image.description, position: entry.item.position,
             inputHash: entry.inputHash, templateHash: entry.variant?.fingerprint ?? "", status: status, reason: reason,
             message: message, outputs: outputs, label: entry.item.label, qaScore: qa, milliseconds: ms,
-            beforeThumbnail: before, afterThumbnail: after, finishedAt: Date())
+            beforeThumbnail: before, afterThumbnail: after, finishedAt: Date(),
+            reviewReason: flag, reviewState: flag == nil ? nil : "pending")
         do {
             // The new files are on disk and recorded; what they replace can go.
             for stale in try ledger.record(row) { try? FileManager.default.removeItem(at: url(stale)) }

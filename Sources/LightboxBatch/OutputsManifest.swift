@@ -1,7 +1,8 @@
 import Foundation
 
 /// `manifest.json` and `manifest.csv`: for every SKU and store view, the files written
-/// (or the original kept), each with a ready `<picture>` element.
+/// (or the original kept), each with a ready `<picture>` element, and a person's review of
+/// it when it was flagged (`--review`): an importer publishes only what is not pending or rejected.
 public enum OutputsManifest {
     struct Image: Encodable {
         let source: String
@@ -11,6 +12,14 @@ public enum OutputsManifest {
         let width: Int?
         let height: Int?
         let picture: String?
+        let review: Review?
+    }
+
+    struct Review: Encodable {
+        let state: String
+        let reason: String?
+        let decidedBy: String?
+        let decidedAt: String?
     }
 
     struct SKU: Encodable {
@@ -41,11 +50,17 @@ public enum OutputsManifest {
     static func image(_ entry: BatchLedger.Entry) -> Image {
         let files = Dictionary(entry.outputs.map { ($0.format, $0.path) }, uniquingKeysWith: { first, _ in first })
         return Image(source: entry.source, status: entry.status.rawValue, reason: entry.reason, files: files,
-                     width: entry.outputs.first?.width, height: entry.outputs.first?.height, picture: picture(entry))
+                     width: entry.outputs.first?.width, height: entry.outputs.first?.height, picture: picture(entry),
+                     review: entry.reviewState.map {
+                         Review(state: $0, reason: entry.reviewReason, decidedBy: entry.reviewedBy,
+                                decidedAt: entry.reviewedAt.map(stamp))
+                     })
     }
 
+    static func stamp(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
     static let columns = ["store", "sku", "label", "source", "status", "reason", "avif", "webp", "jpeg", "png", "original",
-                          "picture"]
+                          "picture", "review", "review_reason", "reviewed_by", "reviewed_at"]
 
     static func csv(_ entries: [BatchLedger.Entry]) -> String {
         let rows = entries.map { entry -> [String] in
@@ -53,7 +68,8 @@ public enum OutputsManifest {
             let original = entry.status == .keptOriginal ? entry.outputs.first?.path ?? "" : ""
             return [entry.store, entry.sku, entry.label ?? "", entry.source, entry.status.rawValue, entry.reason ?? "",
                     files["avif"] ?? "", files["webp"] ?? "", files["jpeg"] ?? "", files["png"] ?? "", original,
-                    picture(entry) ?? ""]
+                    picture(entry) ?? "", entry.reviewState ?? "", entry.reviewReason ?? "", entry.reviewedBy ?? "",
+                    entry.reviewedAt.map(stamp) ?? ""]
         }
         return ([columns] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }

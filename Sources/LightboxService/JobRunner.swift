@@ -109,11 +109,7 @@ public final class JobRunner: Sendable {
 
     /// Why a person should look at this result, when the service asks for reviews.
     private func reviewReason(_ rendering: Renderer.Rendering) -> String? {
-        guard config.review else { return nil }
-        if let error = rendering.error { return error.code == .qaFailed ? "qa_failed" : nil }
-        guard let qa = rendering.outcome?.qa else { return nil }
-        if qa.score < config.reviewBelow { return "low_score" }
-        return qa.touchesEdge ? "touches_edge" : nil
+        ReviewPolicy(enabled: config.review, below: config.reviewBelow).reason(failure: rendering.error, qa: rendering.outcome?.qa)
     }
 
     /// A QA failure or a score under `review-below` is worth the fallback remover's try.

@@ -51,7 +51,8 @@ enum ReviewPage {
     async function item(job) {
       const node = $("#item-template").content.firstElementChild.cloneNode(true);
       node.dataset.id = job.generation_id;
-      $(".id", node).textContent = job.generation_id;
+      // A batch's item (lightbox review DIR) is named by its SKU and store view.
+      $(".id", node).textContent = job.sku ? job.sku + " · " + job.store : job.generation_id;
       const score = job.qa ? " · QA score " + job.qa.score.toFixed(2) : "";
       $(".why", node).textContent = (reasons[job.review.reason] || job.review.reason) + score
         + (job.error ? " · " + job.error.message : "");
@@ -66,7 +67,10 @@ enum ReviewPage {
         $(".output", node).alt = "the generated " + job.angle.view + " angle";
         await preview(job, $(".output", node));
         $(".fix", node).hidden = true;
-      } else if (job.output_url) $(".output", node).src = job.output_url; else $(".output", node).closest("figure").hidden = true;
+      } else if (job.output_url) $(".output", node).src = job.output_url;
+      // A batch's result (lightbox review DIR) is not public either.
+      else if (job.status === "completed") await preview(job, $(".output", node));
+      else $(".output", node).closest("figure").hidden = true;
       $(".approve", node).disabled = job.status !== "completed";
       const points = [];
       const marks = $(".marks", node);

@@ -36,8 +36,8 @@ public struct ServiceConfig: Sendable {
     /// How long a stopping service waits for the jobs in flight before handing them back.
     public var shutdownGrace: Duration = .seconds(Spec.shutdownGraceSeconds.defaultValue)
     /// Send doubtful results to the review queue (`/review`), and below what QA score.
-    public var review = Spec.review.defaultValue
-    public var reviewBelow = Spec.reviewBelow.defaultValue
+    public var review = ReviewPolicy.Spec.review.defaultValue
+    public var reviewBelow = ReviewPolicy.Spec.reviewBelow.defaultValue
     /// Where QA failures and low scores are sent for a second opinion; off unless its URL is set.
     public var fallbackRemover = FallbackRemoverSettings()
     /// How long a synchronous request (remove.bg's) waits for its job.
@@ -101,10 +101,6 @@ public struct ServiceConfig: Sendable {
             help: "Serve outputs only through signed links that expire (403 otherwise)")
         public static let signedLinkSeconds = OptionSpec.integer("signed-link-seconds", 1...604_800, default: 3600,
             help: "How long a signed output link works")
-        public static let review = OptionSpec.flag("review", default: false,
-            help: "Send QA failures, results scoring below review-below and products touching the photo's edge to the review queue; their webhooks wait for approval")
-        public static let reviewBelow = OptionSpec.number("review-below", 0...1, default: 0.85,
-            help: "With --review: the QA score under which a result waits for a person")
         public static let syncTimeoutSeconds = OptionSpec.integer("sync-timeout-seconds", 1...600, default: 60,
             help: "How long POST /v1.0/removebg waits for its image (503 if no worker took it, 504 if still running)")
         public static let workerNice = OptionSpec.integer("worker-nice", 0...19, default: 19,
@@ -133,8 +129,8 @@ public struct ServiceConfig: Sendable {
         OptionBinding(Spec.shutdownGraceSeconds, \.shutdownGraceSeconds),
         OptionBinding(Spec.privateOutputs, \.privateOutputs),
         OptionBinding(Spec.signedLinkSeconds, \.signedLinkSeconds),
-        OptionBinding(Spec.review, \.review),
-        OptionBinding(Spec.reviewBelow, \.reviewBelow),
+        OptionBinding(ReviewPolicy.Spec.review, \.review),
+        OptionBinding(ReviewPolicy.Spec.reviewBelow, \.reviewBelow),
         OptionBinding(Spec.syncTimeoutSeconds, \.syncTimeoutSeconds),
         OptionBinding(Spec.workerNice, \.workerNice),
         OptionBinding(Spec.presign, \.presign),

@@ -56,6 +56,13 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .customLong("watermark-image"), help: "Image file to stamp as the watermark")
     var watermarkImage: String?
 
+    @Flag(help: ArgumentHelp(stringLiteral: ReviewPolicy.Spec.review.help + "; see them with `lightbox review DIR`"))
+    var review = false
+
+    @Option(name: .customLong("review-below"), help: ArgumentHelp(stringLiteral: ReviewPolicy.Spec.reviewBelow.help
+        + " (\(ReviewPolicy.Spec.reviewBelow.expected); default \(ReviewPolicy.Spec.reviewBelow.defaultText))"))
+    var reviewBelow: String?
+
     @Argument(parsing: .allUnrecognized, help: "SOURCE, and pipeline options")
     var arguments: [String] = []
 
@@ -82,7 +89,10 @@ struct BatchCommand: ParsableCommand {
         }
         let outputFolder = URL(fileURLWithPath: out).standardizedFileURL
         let limits = options.limits.maxInputBytes
-        let hints = try parsed.engine.hints.map(Renderer.hints(at:))
+        // A person's fixes from `lightbox review DIR` are kept in DIR itself, as a service keeps them in --data.
+        let hints = try Renderer.hints(at: parsed.engine.hints ?? outputFolder.path)
+        let reviewPolicy = ReviewPolicy(enabled: review, below: try reviewBelow.map(ReviewPolicy.Spec.reviewBelow.parse)
+                                                         ?? ReviewPolicy.Spec.reviewBelow.defaultValue)
         if dryRun {
             var planner = BatchPlanner(outputFolder: outputFolder, selection: selection, template: specs,
                                        ledger: try BatchLedger(readingFrom: outputFolder), maxInputBytes: limits, download: nil)
@@ -101,7 +111,8 @@ struct BatchCommand: ParsableCommand {
         var engine = parsed.engine
         engine.workers = concurrency
         let processor = try Engine.fileProcessor(for: engine, generator: parsed.generator)
-        let worker = BatchWorker(services: processor.services, outputFolder: outputFolder, ledger: ledger, maxInputBytes: limits)
+        let worker = BatchWorker(services: processor.services, outputFolder: outputFolder, ledger: ledger, maxInputBytes: limits,
+                                 review: reviewPolicy)
         let stop = StopFlag()
         let signals = Self.stopping(stop)
         let progress = BatchProgress(total: plan.entries.count)
@@ -134,39 +145,6 @@ struct BatchCommand: ParsableCommand {
             source.resume()
             return source
         }
-    }
-}
-
-/// Remote manifest images, fetched once into DIR/.downloads under the hash of their URL.
-struct Downloads: Sendable {
-    let folder: URL
-    let limit: Int
-    let allowPrivate: Bool
-
-    func fetch(_ text: String) throws -> URL {
-        let name = SHA256.hash(data: Data(text.utf8)).prefix(16).hex
-        let target = folder.appendingPathComponent(".downloads").appendingPathComponent(name)
-        if FileManager.default.fileExists(atPath: target.path) { return target }
-        let box = ResultBox()
-        let done = DispatchSemaphore(value: 0)
-        Task { [limit, allowPrivate] in
-            do {
-                box.set(.success(try await RemoteImage.fetch(text, field: "image", limit: limit, allowPrivate: allowPrivate)))
-            } catch {
-                box.set(.failure(error))
-            }
-            done.signal()
-        }
-        done.wait()
-        try OutputStore().write(try box.get(), to: target)
-        return target
-    }
-
-    private final class ResultBox: @unchecked Sendable {
-        // Written once by the task before the semaphore is signalled; read after the wait.
-        private var result: Result<Data, any Error> = .failure(CancellationError())
-        func set(_ value: Result<Data, any Error>) { result = value }
-        func get() throws -> Data { try result.get() }
     }
 }
 
