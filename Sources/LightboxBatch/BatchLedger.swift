@@ -135,10 +135,13 @@ public final class BatchLedger: Sendable {
 
     /// Records a person's decision on a pending row; nil when there is no such row or it was
     /// decided already.
-    public func decide(id: String, state: String, by person: String, at time: Date) throws -> Entry? {
+    /// `outputs` replaces the row's files: a generated angle's, moved from `pending/` when approved.
+    public func decide(id: String, state: String, by person: String, at time: Date,
+                       outputs: [OutputFile]? = nil) throws -> Entry? {
         try queue.write { db in
             guard var entry = try Entry.filter(Column("review_state") == "pending").fetchAll(db).first(where: { $0.id == id })
             else { return nil }
+            if let outputs { entry.outputs = outputs }
             entry.reviewState = state
             entry.reviewedBy = person
             entry.reviewedAt = time

@@ -64,6 +64,8 @@ public struct BatchSummary: Sendable, Encodable {
     /// Stopped by a signal before every job ran; a re-run continues.
     public var interrupted = false
     public var notStarted = 0
+    /// `--fill-angles`: what the missing angles came to.
+    public var angles: BatchAngles.Summary?
 
     public mutating func count(_ result: BatchResult) {
         total += 1

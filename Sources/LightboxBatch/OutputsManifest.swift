@@ -13,6 +13,8 @@ public enum OutputsManifest {
         let height: Int?
         let picture: String?
         let review: Review?
+        /// Drawn by a generative model (a missing angle); its files are in the store folder once approved.
+        let generated: Bool?
     }
 
     struct Review: Encodable {
@@ -54,7 +56,7 @@ public enum OutputsManifest {
                      review: entry.reviewState.map {
                          Review(state: $0, reason: entry.reviewReason, decidedBy: entry.reviewedBy,
                                 decidedAt: entry.reviewedAt.map(stamp))
-                     })
+                     }, generated: entry.isGeneratedAngle ? true : nil)
     }
 
     static func stamp(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }

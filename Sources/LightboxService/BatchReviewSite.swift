@@ -56,8 +56,10 @@ public struct BatchReviewSite: Sendable {
         routes.on(router, .get, "/v1/image/:id/input") { request, context in
             try authenticate(request)
             let entry = try entry(context.parameters.get("id"))
-            // The photo as the batch read it: its file, or the copy of a manifest URL it downloaded.
-            let local = URL(fileURLWithPath: entry.source)
+            // The photo as the batch read it: its file, or the copy of a manifest URL it downloaded;
+            // for a generated angle, the shot it was drawn from.
+            let local = entry.isGeneratedAngle ? folder.appendingPathComponent(entry.beforeThumbnail ?? "")
+                : URL(fileURLWithPath: entry.source)
             guard let data = try? Data(contentsOf: FileManager.default.fileExists(atPath: local.path)
                                        ? local : Downloads.file(for: entry.source, in: folder)) else {
                 throw LightboxError(.notFound, "The photo \(entry.source) is no longer where the batch read it")
@@ -96,6 +98,19 @@ public struct BatchReviewSite: Sendable {
         return router
     }
 
+    /// An approved angle's files, copied from `pending/` into its store folder: published.
+    private func published(_ entry: BatchLedger.Entry) throws -> [BatchLedger.OutputFile] {
+        try entry.outputs.map { file in
+            var moved = file
+            moved.path = String(file.path.dropFirst(BatchAngles.pendingFolder.count + 1))
+            let target = folder.appendingPathComponent(moved.path)
+            if !FileManager.default.fileExists(atPath: target.path) {
+                try OutputStore().write(try Data(contentsOf: folder.appendingPathComponent(file.path)), to: target)
+            }
+            return moved
+        }
+    }
+
     private func authenticate(_ request: Request) throws {
         let bearer = request.headers[.authorization].flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
         guard let bearer, APIKeys.constantTimeEqual(bearer.trimmingCharacters(in: .whitespaces), key) else {
@@ -115,7 +130,8 @@ public struct BatchReviewSite: Sendable {
         guard entry.reviewState == "pending" else {
             throw LightboxError(.reviewConflict, "\(entry.sku) was already \(entry.reviewState ?? "decided")")
         }
-        guard let decided = try ledger.decide(id: entry.id, state: state, by: reviewer, at: clock.now()) else {
+        let outputs = state == "approved" && entry.isGeneratedAngle ? try published(entry) : nil
+        guard let decided = try ledger.decide(id: entry.id, state: state, by: reviewer, at: clock.now(), outputs: outputs) else {
             throw LightboxError(.reviewConflict, "\(entry.sku) was decided meanwhile")
         }
         return decided
@@ -147,6 +163,14 @@ public struct BatchReviewSite: Sendable {
         let qa: [String: Double]?
         let error: ErrorBody.Detail?
         let review: Review
+        let generated: Bool?
+        let angle: Angle?
+
+        struct Angle: Encodable {
+            let view: String
+            let of: String
+            let model: String
+        }
 
         init(_ entry: BatchLedger.Entry) {
             let stamp = ISO8601DateFormatter()
@@ -159,6 +183,8 @@ public struct BatchReviewSite: Sendable {
             qa = entry.qaScore.map { ["score": $0] }
             error = entry.status == .processed ? nil
                 : ErrorBody.Detail(code: entry.reason ?? "qa_failed", message: entry.message ?? "kept the original")
+            generated = entry.isGeneratedAngle ? true : nil
+            angle = entry.angleView.map { Angle(view: $0, of: entry.sku, model: entry.message ?? "a generator") }
             review = Review(state: entry.reviewState ?? "pending", reason: entry.reviewReason ?? "",
                             flaggedAt: stamp.string(from: entry.finishedAt), decidedBy: entry.reviewedBy,
                             decidedAt: entry.reviewedAt.map(stamp.string(from:)))

@@ -63,6 +63,18 @@ struct BatchCommand: ParsableCommand {
         + " (\(ReviewPolicy.Spec.reviewBelow.expected); default \(ReviewPolicy.Spec.reviewBelow.defaultText))"))
     var reviewBelow: String?
 
+    @Option(name: .customLong("fill-angles"), help: ArgumentHelp(stringLiteral: AngleOptions.Spec.fill.help
+        + ": a new SKU with fewer images gets the rest drawn by --generator-url's edit model, kept in DIR/pending "
+        + "until approved with `lightbox review DIR` (\(AngleOptions.Spec.fill.expected))"))
+    var fillAngles: String?
+
+    @Flag(name: .customLong("redraw-angles"), help: ArgumentHelp(stringLiteral: AngleOptions.Spec.redraw.help))
+    var redrawAngles = false
+
+    @Option(name: .customLong("angle-category"), help: ArgumentHelp(stringLiteral: AngleOptions.Spec.category.help
+        + " (\(AngleOptions.Spec.category.expected); default: guessed from each item's categories)"))
+    var angleCategory: String?
+
     @Argument(parsing: .allUnrecognized, help: "SOURCE, and pipeline options")
     var arguments: [String] = []
 
@@ -100,7 +112,10 @@ struct BatchCommand: ParsableCommand {
             let plan = planner.plan(items)
             return DryRunListing(plan: plan).print(asJSON: !BatchProgress.isTerminal)
         }
+        let fill = try fillAngles.map(AngleOptions.Spec.fill.parse) ?? 0
+        let category = try angleCategory.map(AngleOptions.Spec.category.parse)
         let ledger = try BatchLedger(folder: outputFolder)
+        let knownSKUs = Set(try ledger.allEntries().map(\.sku))
         // One batch writes a folder at a time: any temporary file is a killed run's.
         OutputStore.removeUnfinishedWrites(in: [outputFolder], olderThan: 0, recursive: true)
         var planner = BatchPlanner(outputFolder: outputFolder, selection: selection, template: specs, ledger: ledger,
@@ -118,6 +133,17 @@ struct BatchCommand: ParsableCommand {
         let progress = BatchProgress(total: plan.entries.count)
         var summary = BatchRunner(plan: plan, worker: worker, concurrency: concurrency, stop: stop)
             .run(report: progress.show)
+        if fill > 0, !summary.interrupted {
+            if let generator = processor.services.generator as? GenerativeScenes {
+                var angles = BatchAngles(fill: fill, generator: generator, services: processor.services,
+                                         outputFolder: outputFolder, ledger: ledger)
+                angles.redraw = redrawAngles
+                angles.category = category
+                summary.angles = angles.run(plan, knownBefore: knownSKUs)
+            } else {
+                Engine.log("angles not drawn: no generator is configured (--generator-url)")
+            }
+        }
         signals.forEach { $0.cancel() }
         summary.peakRssMb = ResourceUsage.peakResidentMegabytes()
         try BatchReports.write(ledger: ledger, summary: summary, to: outputFolder)

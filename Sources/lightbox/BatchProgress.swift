@@ -34,6 +34,10 @@ final class BatchProgress {
                   + "skipped \(Self.counts(summary.skipped)), failed \(Self.counts(summary.failed)) "
                   + "in \(String(format: "%.1f", summary.seconds)) s")
             if summary.interrupted { print("stopped with \(summary.notStarted) left: run the same command again to continue") }
+            if let angles = summary.angles {
+                print("angles: \(angles.drawn) drawn, waiting in \(folder.appendingPathComponent(BatchAngles.pendingFolder).path) "
+                      + "for `lightbox review \(folder.path)`; declined \(angles.declined.count), failed \(Self.counts(angles.failed))")
+            }
             print("results in \(folder.path); report: \(folder.appendingPathComponent("report.html").path)")
         } else {
             print(Self.json(["summary": summary]))

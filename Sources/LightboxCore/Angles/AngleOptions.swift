@@ -33,3 +33,22 @@ public struct AngleOptions: Sendable, Codable, Equatable {
 public enum ProductCategory: String, Sendable, Codable, CaseIterable {
     case general, apparel, footwear, jewellery, bags, beauty, furniture, electronics, food
 }
+
+extension ProductCategory {
+    /// The kind of product a catalogue's category names suggest ("Men/Shoes/Sneakers" is
+    /// footwear); general when none does.
+    public static func guess(from categories: [String]) -> ProductCategory {
+        let words = categories.joined(separator: " ").lowercased()
+        let clues: [(ProductCategory, [String])] = [
+            (.footwear, ["shoe", "sneaker", "boot", "sandal", "footwear", "trainer", "heel"]),
+            (.jewellery, ["jewel", "ring", "necklace", "bracelet", "earring", "bangle", "watch"]),
+            (.bags, ["bag", "backpack", "purse", "wallet", "luggage"]),
+            (.apparel, ["apparel", "clothing", "shirt", "dress", "jacket", "pant", "trouser", "hoodie", "top", "skirt"]),
+            (.beauty, ["beauty", "cosmetic", "makeup", "skin", "lipstick", "perfume", "fragrance"]),
+            (.furniture, ["furniture", "chair", "table", "sofa", "desk", "shelf", "lamp"]),
+            (.electronics, ["electronic", "phone", "laptop", "headphone", "camera", "speaker", "gadget"]),
+            (.food, ["food", "snack", "drink", "coffee", "tea", "grocery"]),
+        ]
+        return clues.first { _, names in names.contains { words.contains($0) } }?.0 ?? .general
+    }
+}
