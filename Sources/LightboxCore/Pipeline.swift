@@ -18,12 +18,15 @@ public struct PipelineServices: Sendable {
     public var segmenter: Segmenter
     public var generator: (any SceneGenerator)?
     public var generatorFallback: GeneratorFallback
+    /// Recent masks, for a service whose review page previews fixes; nil segments every time.
+    public var masks: MaskCache?
 
     public init(segmenter: Segmenter, generator: (any SceneGenerator)? = nil,
-                generatorFallback: GeneratorFallback = .promptWords) {
+                generatorFallback: GeneratorFallback = .promptWords, masks: MaskCache? = nil) {
         self.segmenter = segmenter
         self.generator = generator
         self.generatorFallback = generatorFallback
+        self.masks = masks
     }
 }
 

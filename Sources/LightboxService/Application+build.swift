@@ -8,22 +8,22 @@ import Logging
 /// it in process, without a port. `secret` signs private links (see `WebhookSender.secret`).
 public func buildRouter(config: ServiceConfig, store: any JobStore, blobs: any BlobStore, clock: ServiceClock = .system,
                         secret: Data, metrics: ServiceMetrics = ServiceMetrics(),
-                        generator: GenerativeScenes? = nil) throws -> Router<BasicRequestContext> {
+                        generator: GenerativeScenes? = nil, renderer: Renderer? = nil) throws -> Router<BasicRequestContext> {
     let links = OutputLinks(secret: secret, mode: try OutputLinks.mode(for: config, blobs: blobs), clock: clock)
     return ServiceAPI(store: store, blobs: blobs, config: config, clock: clock, links: links, metrics: metrics,
-                      generator: generator).router()
+                      generator: generator, renderer: renderer).router()
 }
 
 /// The API as a Hummingbird application on `config.host:config.port`; the secret comes from
 /// the store (every API process signs alike).
 public func buildApplication(config: ServiceConfig, store: any JobStore, blobs: any BlobStore,
                              clock: ServiceClock = .system, metrics: ServiceMetrics = ServiceMetrics(),
-                             generator: GenerativeScenes? = nil, logger: Logger? = nil,
+                             generator: GenerativeScenes? = nil, renderer: Renderer? = nil, logger: Logger? = nil,
                              onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws
     -> some ApplicationProtocol {
     let secret = try await WebhookSender.secret(store: store, folder: config.dataFolder)
     let router = try buildRouter(config: config, store: store, blobs: blobs, clock: clock, secret: secret, metrics: metrics,
-                                 generator: generator)
+                                 generator: generator, renderer: renderer)
     return Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port),
                                                             serverName: "lightbox"),
                        onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? config.port) },

@@ -30,6 +30,10 @@ extension ServiceAPI {
                 return Self.json(200, try await decide(context.parameters.get("id"), decision, by: account))
             }
         }
+        routes.on(router, .post, "/v1/reviews/:id/preview") { request, context in
+            let account = try await authenticate(request)
+            return try await preview(context.parameters.get("id"), request, by: account)
+        }
         routes.on(router, .post, "/v1/reviews/:id/fix") { request, context in
             let account = try await authenticate(request)
             return try await fix(context.parameters.get("id"), request, by: account)
@@ -57,6 +61,45 @@ extension ServiceAPI {
                                                    .cacheControl: "private, max-age=3600"],
                             body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
         }
+    }
+
+    /// The result as the person's points would make it, rendered at once and kept nowhere:
+    /// the mask comes from the cache the job's render filled, so only the refinement,
+    /// framing and encoding run again.
+    private func preview(_ id: String?, _ request: Request, by account: String) async throws -> Response {
+        let job = try await owned(id, by: account)
+        guard job.review?.state == .pending else { throw LightboxError(.reviewConflict, "\(job.id) is not waiting for review") }
+        let payload = try JSONDecoder().decode(JobPayload.self, from: job.payload)
+        guard payload.angle == nil, payload.sheet != true, let renderer else {
+            throw LightboxError(.reviewConflict, "\(job.id) has no cutout to preview a fix of")
+        }
+        let fields = try RequestFields(body: try await upload(of: request), contentType: request.headers[.contentType])
+        let text = fields.text("hints") ?? ""
+        guard text.isEmpty || MatteHints(parsing: text) != nil else {
+            throw LightboxError.invalidOption("hints", expected: ProcessOptions.Spec.matteHints.expected, received: text)
+        }
+        var options = config.engine.applied(to: try ProcessOptions.resolve(payload.options.map { (name: $0.name, value: $0.value) }))
+        options.matteHints = MatteHints(parsing: text)
+        if let name = payload.backgroundImage { options.backgroundImage = try await blobs.get(BlobKeys.input(name)) }
+        // One quick format: JPEG, or PNG where there is transparency to show.
+        options.formats = options.background == .transparent ? [.png] : [.jpeg]
+        options.channels = .rgba
+        guard let photo = try await blobs.get(BlobKeys.input(payload.input)) else {
+            throw LightboxError(.notFound, "The input of \(job.id) is no longer stored")
+        }
+        let started = ContinuousClock.now
+        let settled = options
+        let rendering = try await OffLoop.run {
+            renderer.render(read: { photo }, options: settled, hintKey: BlobKeys.digest(ofInput: payload.input), write: { $0.fileName })
+        }
+        if let error = rendering.error { throw error }
+        guard let image = rendering.outcome?.outputs.first else { throw LightboxError(.internal, "The preview has no image") }
+        let cached = rendering.outcome?.notes.contains("mask from the cache") == true
+        return Response(status: .ok, headers: [
+            .contentType: image.format.mediaType, .cacheControl: "private, no-store",
+            HTTPField.Name("Lightbox-Render-Ms")!: String(Int((ContinuousClock.now - started).milliseconds.rounded())),
+            HTTPField.Name("Lightbox-Mask")!: cached ? "cached" : "computed",
+        ], body: ResponseBody(byteBuffer: ByteBuffer(data: image.data)))
     }
 
     /// Keeps the person's points for this photo (every later render of it uses them, here and

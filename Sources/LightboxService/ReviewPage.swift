@@ -1,7 +1,8 @@
 /// `GET /review`: the key's review queue. Each result waiting for a person shows the photo
 /// as sent beside the result, why it is here and its QA score, with one click to approve
 /// (publish) or reject (keep the original), or to fix it: clicks on the photo mark what is
-/// background (or, with Shift, product), and Fix renders it again with those points. A
+/// background (or, with Shift, product); each click previews the fix at once (from the mask
+/// the job's render left in the cache), and Fix keeps it and renders it again. A
 /// generated angle is shown from its owner-only preview, marked as AI-generated, and can be
 /// approved or rejected, not fixed.
 enum ReviewPage {
@@ -18,7 +19,7 @@ enum ReviewPage {
         <div class="pair">
           <figure><div class="marks"><img class="input" alt="the photo as sent; click to mark background, Shift-click for product"></div>
             <figcaption class="sent">Sent: click what is background, Shift-click what is product</figcaption></figure>
-          <figure><img class="output" alt="the result"><figcaption>Result</figcaption></figure>
+          <figure><img class="output" alt="the result"><figcaption class="result-caption" aria-live="polite">Result</figcaption></figure>
         </div>
         <button class="approve" type="button">Approve</button>
         <button class="reject" type="button">Reject</button>
@@ -46,6 +47,25 @@ enum ReviewPage {
       const queue = $("#queue");
       queue.replaceChildren();
       for (const job of reviews) queue.append(await item(job));
+    }
+
+    // The result as the points would make it; a later click's answer wins over an earlier one's.
+    async function previewFix(job, node, points) {
+      const asked = (node.previews = (node.previews || 0) + 1);
+      const answer = await fetch("/v1/reviews/" + job.generation_id + "/preview", {
+        method: "POST", headers: { Authorization: "Bearer " + key(), "Content-Type": "application/json" },
+        body: JSON.stringify({ hints: points.join(";") }) });
+      if (asked !== node.previews) return;
+      if (!answer.ok) {
+        $(".decision", node).textContent = ((await answer.json().catch(() => ({}))).error || {}).message || answer.statusText;
+        return;
+      }
+      const output = $(".output", node);
+      output.closest("figure").hidden = false;
+      output.src = URL.createObjectURL(await answer.blob());
+      $(".result-caption", node).textContent = "Preview of the fix, rendered in " + answer.headers.get("Lightbox-Render-Ms")
+        + " ms (" + answer.headers.get("Lightbox-Mask") + " mask)";
+      node.dataset.preview = answer.headers.get("Lightbox-Mask");
     }
 
     async function item(job) {
@@ -87,6 +107,7 @@ enum ReviewPage {
         marks.append(dot);
         $(".points", node).textContent = points.length + " point(s) marked";
         $(".fix", node).disabled = false;
+        if (!job.sku) previewFix(job, node, points);
       });
       $(".fix", node).addEventListener("click", async () => {
         try {

@@ -17,12 +17,15 @@ public struct ServiceAPI: Sendable {
     let limiter: RateLimiter
     let metrics: ServiceMetrics
     let generator: GenerativeScenes?
+    /// The workers' renderer, for the review page's previews; nil when this process has none.
+    let renderer: Renderer?
     let links: OutputLinks
     let keys: KeyCache
     let queueDepth: QueueDepth
 
     init(store: any JobStore, blobs: any BlobStore, config: ServiceConfig, clock: ServiceClock, links: OutputLinks,
-         metrics: ServiceMetrics, generator: GenerativeScenes?) {
+         metrics: ServiceMetrics, generator: GenerativeScenes?, renderer: Renderer? = nil) {
+        self.renderer = renderer
         self.links = links
         self.store = store
         self.blobs = blobs

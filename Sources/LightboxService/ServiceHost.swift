@@ -25,6 +25,9 @@ public final class ServiceHost: Sendable {
         self.config = config
         self.store = store
         self.blobs = blobs
+        var services = services
+        // The review page previews a fix from the mask its job's render left here.
+        if services.masks == nil { services.masks = MaskCache() }
         self.services = services
         self.clock = clock
         if let folder = blobs as? FolderBlobStore {
@@ -52,7 +55,7 @@ public final class ServiceHost: Sendable {
         guard config.role != .worker else { return try await runWorkers() }
         let application = try await buildApplication(
             config: config, store: store, blobs: blobs, clock: clock, metrics: metrics,
-            generator: services.generator as? GenerativeScenes, logger: logger, onRunning: onRunning)
+            generator: services.generator as? GenerativeScenes, renderer: runner.renderer, logger: logger, onRunning: onRunning)
         try await withWorkers { try await application.runService() }
     }
 

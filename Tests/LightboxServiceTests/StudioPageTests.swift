@@ -126,6 +126,9 @@ import Testing
         let seen = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
                                 "\(result.standardOutput)")
         #expect(seen["points"] as? String == "1 point(s) marked" && seen["marks"] as? Int == 1)
+        #expect(seen["preview_mask"] as? String == "cached", "the preview reuses the job's mask: \(seen)")
+        #expect((seen["preview_caption"] as? String)?.hasPrefix("Preview of the fix, rendered in ") == true)
+        #expect(seen["preview_alpha_at_click"] as? Int ?? 255 < 30, "the preview has no board: \(seen)")
         #expect((seen["decision"] as? String)?.hasPrefix("fixed: gen_") == true, "\(seen)")
         #expect((seen["notes"] as? [String])?.contains("applied 1 matte hint(s)") == true)
         #expect(seen["alpha_at_click"] as? Int ?? 255 < 30, "the board is gone: \(seen)")

@@ -32,6 +32,19 @@ try:
     ActionChains(browser).move_to_element_with_offset(photo, int((x - 0.5) * width), int((y - 0.5) * height)).click().perform()
     seen["points"] = item.find_element(By.CLASS_NAME, "points").text
     seen["marks"] = len(item.find_elements(By.CSS_SELECTOR, ".mark.remove"))
+    # The click previews the fix at once, from the cached mask.
+    wait.until(lambda b: item.get_attribute("data-preview"))
+    output = item.find_element(By.CLASS_NAME, "output")
+    wait.until(lambda b: b.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", output))
+    seen["preview_mask"] = item.get_attribute("data-preview")
+    seen["preview_caption"] = item.find_element(By.CLASS_NAME, "result-caption").text
+    seen["preview_alpha_at_click"] = browser.execute_script(
+        "const image = arguments[0], canvas = document.createElement('canvas');"
+        "canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;"
+        "const context = canvas.getContext('2d'); context.drawImage(image, 0, 0);"
+        "return context.getImageData(Math.floor(arguments[1] * canvas.width), Math.floor(arguments[2] * canvas.height), 1, 1).data[3];",
+        output, x, y)
+    browser.save_screenshot(os.path.join(shots, "review-preview.png"))
     item.find_element(By.CLASS_NAME, "fix").click()
     wait.until(lambda b: item.get_attribute("data-fixed"))
     seen["fixed"] = item.get_attribute("data-fixed")

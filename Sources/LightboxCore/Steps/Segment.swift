@@ -1,7 +1,8 @@
 import Foundation
 
-/// Runs the segmentation model on the working image, or takes the mask from a cutout
-/// supplied from elsewhere (the fallback remover's).
+/// Runs the segmentation model on the working image (or takes its mask from the services'
+/// cache, when this photo was segmented at this size a moment ago), or takes the mask from a
+/// cutout supplied from elsewhere (the fallback remover's).
 public struct Segment: PipelineStep {
     public let name = "segment"
 
@@ -14,6 +15,16 @@ public struct Segment: PipelineStep {
         if let cutout = context.options.suppliedMatte {
             context.mask = try Self.mask(fromCutout: cutout, size: image.size)
             context.notes.append("matte from the fallback remover")
+        } else if let cache = context.services.masks {
+            let key = MaskCache.key(input: context.input, size: image.size)
+            if let cached = cache.mask(for: key) {
+                context.mask = cached
+                context.notes.append("mask from the cache")
+            } else {
+                let mask = try context.services.segmenter.segment(image)
+                cache.keep(mask, for: key)
+                context.mask = mask
+            }
         } else {
             context.mask = try context.services.segmenter.segment(image)
         }
