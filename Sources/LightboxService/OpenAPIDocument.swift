@@ -281,6 +281,33 @@ enum OpenAPIDocument {
             "409": {$ref: "#/components/responses/Error"}
             "413": {$ref: "#/components/responses/Error"}
             "415": {$ref: "#/components/responses/Error"}
+      /v1/reviews/{id}/preview:
+        parameters:
+          - {name: id, in: path, required: true, schema: {type: string}}
+        post:
+          summary: The result as these fixes would make it, rendered at once from the cached mask and kept nowhere
+          operationId: previewFix
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    hints: {type: string, description: "remove:X,Y or keep:X,Y points; empty for the result as rendered"}
+          responses:
+            "200":
+              description: The image (JPEG, or PNG for a transparent background), with Lightbox-Render-Ms and Lightbox-Mask headers
+              content:
+                image/jpeg: {}
+                image/png: {}
+            "400": {$ref: "#/components/responses/Error"}
+            "401": {$ref: "#/components/responses/Error"}
+            "404": {$ref: "#/components/responses/Error"}
+            "409": {$ref: "#/components/responses/Error"}
+            "413": {$ref: "#/components/responses/Error"}
+            "415": {$ref: "#/components/responses/Error"}
+            "422": {$ref: "#/components/responses/Error"}
       /v1/image/{id}/hints:
         parameters:
           - {name: id, in: path, required: true, schema: {type: string}}

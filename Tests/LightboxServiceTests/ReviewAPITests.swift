@@ -137,6 +137,39 @@ enum ApplyHintsBoard {
         await service.stop()
     }
 
+    @Test func aFixIsPreviewedFromTheCachedMaskAndKeptNowhere() async throws {
+        let service = try await Self.service()
+        let key = try await service.key(credits: 5), other = try await service.key(credits: 5)
+        let photo = try Data(contentsOf: Fixtures.examples.appendingPathComponent("kitchen-mug.jpg"))
+        let (body, type) = APIClient.multipart(image: photo, fields: [])
+        let accepted = try await service.send(.POST, "/v1/image/remove-background", key: key, body: body, contentType: type)
+        let id = try #require(accepted.json["id"] as? String, "\(accepted.json)")
+        _ = try await service.finished(id, key: key)
+        func preview(_ hints: String, key: String) async throws -> APIClient.Reply {
+            try await service.send(.POST, "/v1/reviews/\(id)/preview", key: key, body: Data(#"{"hints": "\#(hints)"}"#.utf8),
+                                   contentType: "application/json")
+        }
+        func boardAlpha(_ reply: APIClient.Reply) throws -> UInt8 {
+            let pixels = try Pixels(decoding: reply.body)
+            return pixels[Int(ApplyHintsBoard.x * Double(pixels.width)), Int(ApplyHintsBoard.y * Double(pixels.height)), 3]
+        }
+        let fixed = try await preview("remove:\(ApplyHintsBoard.x),\(ApplyHintsBoard.y)", key: key)
+        #expect(fixed.status == 200 && fixed.headers["content-type"] == "image/png")
+        #expect(fixed.headers["lightbox-mask"] == "cached", "the job's render left its mask: \(fixed.headers)")
+        #expect(Int(fixed.headers["lightbox-render-ms"] ?? "") != nil)
+        #expect(try boardAlpha(fixed) < 30, "the board is gone in the preview")
+        #expect(try boardAlpha(try await preview("", key: key)) > 200, "no points: the result as rendered")
+        #expect(try await preview("erase:1,1", key: key).status == 400)
+        #expect(try await preview("remove:0.5,0.5", key: other).status == 404, "a key sees only its own")
+        // A preview is kept nowhere: no fix stored, no job queued, no credit spent.
+        let job = try await service.send(.GET, "/v1/image/\(id)", key: key).json
+        #expect((job["review"] as? [String: Any])?["state"] as? String == "pending")
+        #expect(try await service.send(.GET, "/v1/account", key: key).json["available"] as? Int == 4)
+        _ = try await service.send(.POST, "/v1/reviews/\(id)/approve", key: key)
+        #expect(try await preview("remove:0.5,0.5", key: key).status == 409)
+        await service.stop()
+    }
+
     @Test func withoutReviewNothingWaits() async throws {
         let service = try await ServiceHarness.start(workers: 1)
         let key = try await service.key(credits: 5)

@@ -125,7 +125,7 @@ import Yams
             ("/v1/image/replace-background", "post"), ("/v1/image/preset-sheet", "post"), ("/v1.0/removebg", "post"), ("/v1.0/account", "get"),
             ("/v1/image/{id}", "get"), ("/v1/image/{id}", "delete"), ("/v1/image/{id}/input", "get"), ("/v1/image/{id}/preview", "get"),
             ("/v1/reviews", "get"), ("/v1/reviews/{id}/approve", "post"), ("/v1/reviews/{id}/reject", "post"),
-            ("/v1/reviews/{id}/fix", "post"), ("/v1/image/{id}/hints", "delete"),
+            ("/v1/reviews/{id}/fix", "post"), ("/v1/reviews/{id}/preview", "post"), ("/v1/image/{id}/hints", "delete"),
             ("/v1/account", "get"), ("/outputs/files/{name}", "get"), ("/metrics", "get"), ("/healthz", "get"),
             ("/readyz", "get"), ("/openapi.yaml", "get"),
         ]
