@@ -270,18 +270,17 @@ int lb_composite_over(LbImage *base, LbImage *overlay, LbImage **out, int x, int
 int lb_premultiply(LbImage *in, LbImage **out) { return vips_premultiply(IMG(in), OUT(out), NULL); }
 int lb_unpremultiply(LbImage *in, LbImage **out) { return vips_unpremultiply(IMG(in), OUT(out), NULL); }
 
-static void *remove_field(VipsImage *image, const char *field, GValue *value, void *unused) {
-    (void) value; (void) unused;
-    if (vips_isprefix("exif-", field) || vips_isprefix("iptc-", field) || vips_isprefix("xmp-", field)
-        || vips_isprefix("icc-", field) || vips_isprefix("png-comment", field) || strcmp(field, "orientation") == 0)
-        vips_image_remove(image, field);
-    return NULL;
-}
-
 int lb_with_xmp_only(LbImage *in, LbImage **out, const void *xmp, size_t length) {
     if (vips_copy(IMG(in), OUT(out), NULL)) return -1;
-    // vips_image_map walks a snapshot of the field names, so removing while walking is safe.
-    vips_image_map(IMG(*out), (VipsImageMapFn) remove_field, NULL);
+    // A copy of the names: removing fields while vips_image_map walks them would free its list under it.
+    gchar **fields = vips_image_get_fields(IMG(*out));
+    for (int index = 0; fields[index]; index++) {
+        const char *field = fields[index];
+        if (vips_isprefix("exif-", field) || vips_isprefix("iptc-", field) || vips_isprefix("xmp-", field)
+            || vips_isprefix("icc-", field) || vips_isprefix("png-comment", field) || strcmp(field, "orientation") == 0)
+            vips_image_remove(IMG(*out), field);
+    }
+    g_strfreev(fields);
     vips_image_set_blob_copy(IMG(*out), VIPS_META_XMP_NAME, xmp, length);
     return 0;
 }
