@@ -42,8 +42,10 @@ final class WebhookSender: Sendable {
         var statusCode: Int?
         var failure: String?
         do {
-            // Checked again at delivery: the name may resolve elsewhere by now.
-            let url = try PublicURL(target, field: "webhook_url", allowPrivate: allowPrivate).url
+            // Checked again at delivery (the name may resolve elsewhere by now), and connected to
+            // the address checked.
+            let checked = try PublicURL(target, field: "webhook_url", allowPrivate: allowPrivate)
+            let url = checked.url
             let body = try Self.encoder.encode(Event(event: event, data: StatusBody(job, deliveries: previous, links: links)))
             let stamp = String(Int(Date().timeIntervalSince1970))
             var request = HTTPClientRequest(url: url.absoluteString)
@@ -52,9 +54,8 @@ final class WebhookSender: Sendable {
             request.headers.add(name: "Lightbox-Event", value: event)
             request.headers.add(name: "Lightbox-Signature", value: "t=\(stamp),v1=\(signature(stamp, body))")
             request.body = .bytes(ByteBuffer(data: body))
-            let response = try await RemoteImage.client.execute(request, timeout: .seconds(10))
-            statusCode = Int(response.status.code)
-            _ = try? await response.body.collect(upTo: 64 << 10)
+            // A redirect is an answer, not followed: a receiver that moved is told so by its status.
+            statusCode = try await GuardedHTTP.send(request, to: checked, timeout: .seconds(10), maxBytes: 1 << 20).status
         } catch let error as LightboxError {
             failure = error.message
         } catch {

@@ -52,9 +52,8 @@ import Testing
 
         let key = "lbr_angles_0123456789abcdef", keyFile = work.appendingPathComponent("review.key")
         try Data(key.utf8).write(to: keyFile)
-        let site = try RunningLightbox(["review", out.path, "--port", "0", "--key-file", keyFile.path, "--reviewer", "ana"])
+        let (site, client) = try await ReviewCommandTests.reviewSite(out, keyFile: keyFile)
         defer { site.kill(SIGTERM) }
-        let client = APIClient(port: try await site.servingPort())
         let listed = try #require(try await client.send(.GET, "/v1/reviews", key: key).json["reviews"] as? [[String: Any]])
         let generated = listed.filter { $0["generated"] as? Bool == true }
         #expect(generated.count == 3)

@@ -91,3 +91,24 @@ public final class RunningLightbox: @unchecked Sendable {
         }
     }
 }
+
+public enum LoopbackPort {
+    /// A port nothing listens on now: bound to 127.0.0.1:0, read back and released.
+    public static func free() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw LightboxError(.internal, "no socket") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
+            }
+        }
+        guard bound else { throw LightboxError(.internal, "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
