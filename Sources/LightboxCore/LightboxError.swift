@@ -1,5 +1,6 @@
-/// Every failure a user can see: a stable code, the HTTP status an API answers with,
-/// and a public message that names the problem.
+/// Every failure a user can see: a stable code, the HTTP status an API answers with, and a
+/// public message that names the problem. What only an operator should read (a library's own
+/// error text, a server path, SQL) goes in `detail`, which the API logs and never answers with.
 public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable, CaseIterable, Codable {
         case emptyInput = "empty_input"
@@ -63,6 +64,18 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             }
         }
 
+        /// What a client is told when all we have is another library's error.
+        public var publicMessage: String {
+            switch self {
+            case .outputFailed: "The result could not be stored"
+            case .inputUnreadable: "The input could not be read"
+            case .databaseUnavailable: "The job store did not answer"
+            case .storageUnavailable: "The blob store did not answer"
+            case .modelFailed: "The segmentation model failed on this image"
+            default: "Internal error"
+            }
+        }
+
         /// Bad input never gets better on a retry; the rest might.
         public var isPermanent: Bool {
             switch self {
@@ -75,14 +88,24 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
 
     public let code: Code
     public let message: String
+    /// For the log: never sent to a client.
+    public let detail: String?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, detail: String? = nil) {
         self.code = code
         self.message = message
+        self.detail = detail
     }
 
     public var httpStatus: Int { code.httpStatus }
-    public var description: String { "\(code.rawValue): \(message)" }
+    /// What the CLI prints and the log records: the message, then the detail.
+    public var description: String { "\(code.rawValue): \(message)" + (detail.map { " (\($0))" } ?? "") }
+
+    /// `error` as it is when it is ours, else under `code` with that code's public message and
+    /// the error's own text as the detail.
+    public static func from(_ error: any Error, as code: Code) -> LightboxError {
+        error as? LightboxError ?? LightboxError(code, code.publicMessage, detail: String(describing: error))
+    }
 
     /// The one helper every option check goes through, so messages read alike:
     /// "Expected integer between 0 and 45 for margin but received 'abc'".

@@ -154,7 +154,7 @@ private struct StepRun {
             } catch let error as LightboxError {
                 failure = error
             } catch {
-                failure = LightboxError(.internal, "\(step.name): \(error)")
+                failure = LightboxError(.internal, "The \(step.name) step failed", detail: "\(error)")
             }
             timings.append(StepTiming(step: step.name, milliseconds: (clock.now - started).milliseconds))
             if let image = context.image { workingSize = image.size }

@@ -31,7 +31,8 @@ public struct OutputStore: Sendable {
             guard rename(temporary.path, target.path) == 0 else { throw POSIXError(.EIO) }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw LightboxError(.outputFailed, "Could not write \(target.path): \(error.localizedDescription)")
+            throw LightboxError(.outputFailed, "Could not write \(target.lastPathComponent)",
+                                detail: "\(target.path): \(error.localizedDescription)")
         }
     }
 

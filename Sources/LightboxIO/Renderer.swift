@@ -74,6 +74,6 @@ public struct Renderer: Sendable {
 
     /// `error` as it is, or as `code` when it is not one of ours.
     public static func failure(_ error: any Error, as code: LightboxError.Code) -> LightboxError {
-        error as? LightboxError ?? LightboxError(code, "\(error)")
+        LightboxError.from(error, as: code)
     }
 }

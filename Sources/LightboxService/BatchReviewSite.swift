@@ -70,7 +70,7 @@ public struct BatchReviewSite: Sendable {
             try authenticate(request)
             let entry = try entry(context.parameters.get("id"))
             guard let first = entry.outputs.first, let data = try? Data(contentsOf: folder.appendingPathComponent(first.path)) else {
-                throw LightboxError(.notFound, "\(entry.sku) has no file in \(folder.path)")
+                throw LightboxError(.notFound, "\(entry.sku) has no file", detail: folder.path)
             }
             return Self.image(data)
         }
@@ -120,7 +120,7 @@ public struct BatchReviewSite: Sendable {
 
     private func entry(_ id: String?) throws -> BatchLedger.Entry {
         guard let id, let entry = try ledger.reviews().first(where: { $0.id == id }) else {
-            throw LightboxError(.notFound, "No item \(id ?? "") waits for review in \(folder.path)")
+            throw LightboxError(.notFound, "No item \(id ?? "") waits for review")
         }
         return entry
     }

@@ -2,6 +2,7 @@ import Foundation
 import LightboxCore
 import LightboxIO
 import LightboxJobs
+import Logging
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -27,6 +28,7 @@ public final class JobRunner: Sendable {
     /// Job id → the worker holding its lease.
     private let running = Mutex<[String: String]>([:])
     private let finished = DispatchGroup()
+    static let logger = Logger(label: "lightbox.worker")
 
     public init(store: any JobStore, blobs: any BlobStore, config: ServiceConfig, pipeline: Pipeline = .standard,
                 services: PipelineServices, metrics: ServiceMetrics = ServiceMetrics(), clock: ServiceClock = .system) {
@@ -99,6 +101,8 @@ public final class JobRunner: Sendable {
                 case .success(let report):
                     _ = try await store.complete(id: job.id, worker: worker, result: report, now: clock.now())
                 case .failure(let error):
+                    // The job shows the public message; the cause is logged under the job's id.
+                    if error.httpStatus >= 500 { Self.logger.error("\(job.id) attempt \(job.attempts): \(error)") }
                     let delay = Backoff().delay(after: job.attempts, retryAfter: nil, unit: .random(in: -1...1))
                     _ = try await store.fail(id: job.id, worker: worker, error: JobError(error),
                                              permanent: error.code.isPermanent, retryAfter: delay, now: clock.now())
@@ -189,7 +193,7 @@ public final class JobRunner: Sendable {
 
     private func readInput(_ name: String) throws -> Data {
         guard let data = try blocking({ [blobs] in try await blobs.get(BlobKeys.input(name)) }) else {
-            throw LightboxError(.inputUnreadable, "The stored input \(name) is missing from \(blobs)")
+            throw LightboxError(.inputUnreadable, "The stored input \(name) is missing", detail: "\(blobs)")
         }
         return data
     }

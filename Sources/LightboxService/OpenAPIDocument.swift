@@ -451,7 +451,8 @@ enum OpenAPIDocument {
               properties:
                 code: {type: string}
                 message: {type: string}
-        ImageURL: {type: string, format: uri, description: "http or https, public hosts only, no redirects"}
+                request_id: {type: string, description: "on server errors: the id the service's log records the cause under"}
+        ImageURL: {type: string, format: uri, description: "http or https, public hosts only, at most 3 redirects, each checked"}
         ProductPhotoFields:
           type: object
           properties:

@@ -39,7 +39,7 @@ extension ServiceAPI {
         var files: [Data] = []
         for output in report.outputs {
             guard let data = try await blobs.get(BlobKeys.output(output.file)) else {
-                throw LightboxError(.storageUnavailable, "The output \(output.file) is missing from \(blobs)")
+                throw LightboxError(.storageUnavailable, "The output \(output.file) is missing", detail: "\(blobs)")
             }
             files.append(data)
         }
@@ -109,7 +109,7 @@ extension ServiceAPI {
                 }
                 return (archive.data ?? Data(), "application/zip")
             } catch {
-                throw LightboxError(.outputFailed, "Writing the ZIP failed: \(error)")
+                throw LightboxError(.outputFailed, "Writing the ZIP failed", detail: "\(error)")
             }
         }
     }

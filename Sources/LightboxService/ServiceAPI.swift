@@ -4,6 +4,7 @@ import Hummingbird
 import LightboxCore
 import LightboxIO
 import LightboxJobs
+import Logging
 import NIOCore
 import NIOFoundationCompat
 
@@ -288,8 +289,18 @@ struct ErrorBodies: RouterMiddleware {
 }
 
 extension ErrorBodies {
+    static let logger = Logger(label: "lightbox.api")
+
+    /// The public message; a server error also gets a request id, which the log records with
+    /// the detail (library text, paths) that the client never sees.
     static func body(_ error: LightboxError) -> Response {
-        ServiceAPI.json(error.httpStatus, ErrorBody(error: .init(code: error.code.rawValue, message: error.message)))
+        guard error.httpStatus >= 500 else {
+            return ServiceAPI.json(error.httpStatus, ErrorBody(error: .init(code: error.code.rawValue, message: error.message)))
+        }
+        let id = ErrorBody.requestID()
+        logger.error("\(id) \(error)")
+        return ServiceAPI.json(error.httpStatus, ErrorBody(error: .init(
+            code: error.code.rawValue, message: error.message + " (request \(id))", requestId: id)))
     }
 
     /// Runs `next`, answering our errors with `render`, and a rate limit with its headers too:
@@ -304,6 +315,11 @@ extension ErrorBodies {
             var response = render(limited.error)
             response.headers.append(contentsOf: limited.headers)
             return response
+        } catch let error as HTTPError {
+            throw error
+        } catch {
+            // Not one of ours (a decoder's, a store's): a 500 with an id, the text only in the log.
+            return render(LightboxError.from(error, as: .internal))
         }
     }
 }
@@ -312,9 +328,12 @@ struct ErrorBody: Codable {
     struct Detail: Codable {
         let code: String
         let message: String
+        var requestId: String? = nil
     }
 
     let error: Detail
+
+    static func requestID() -> String { "req_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16) }
 }
 
 struct Accepted: Encodable {

@@ -1,6 +1,8 @@
 import Foundation
 import NIOHTTP1
 import LightboxCore
+import LightboxService
+import LightboxJobs
 import LightboxTestSupport
 import Testing
 import Yams
@@ -111,6 +113,33 @@ import Yams
         #expect(again.json["generation_id"] as? String == id, "the same sheet is the same generation")
         let shot = try await service.submit(try Fixtures.data("mug-wood.jpg"), fields: [("size", "100x100"), ("output_format", "png")], key: key)
         #expect(shot.json["generation_id"] as? String != id, "a sheet is not a shot of the same options")
+        await service.stop()
+    }
+
+    /// A client reads what went wrong, never where on the server: no paths, no library text;
+    /// an unexpected error is "Internal error" with a request id that the log has the cause under.
+    @Test func serverSideFailuresShowNoPathsAndInternalOnesARequestID() async throws {
+        let service = try await ServiceHarness.start(workers: 1)
+        let key = try await service.key(credits: 5)
+        let data = try #require(service.host.config.dataFolder)
+        let folder = data.path
+        // Outputs cannot be written: their folder is a file.
+        let outputs = data.appendingPathComponent("outputs")
+        try? FileManager.default.removeItem(at: outputs)
+        try Data("not a folder".utf8).write(to: outputs)
+        let accepted = try await service.submit(try Fixtures.data("mug-wood.jpg"), fields: [("size", "200x200")], key: key)
+        let done = try await service.finished(try #require(accepted.json["generation_id"] as? String), key: key)
+        #expect(done.json["status"] as? String == "failed" && done.error?.code == "output_failed", "\(done.json)")
+        #expect(done.error?.message.contains(folder) == false, "no server path: \(done.error?.message ?? "")")
+
+        // A job the API cannot read: the decoder's own words stay in the log.
+        let account = try #require(APIKeys.parse(key)?.account)
+        let broken = try await service.host.store.enqueue(NewJob(account: account, payload: Data("{}".utf8), cost: 0), now: Date())
+        let reply = try await service.send(.GET, "/v1/image/\(broken.job.id)/input", key: key)
+        let detail = try #require(reply.json["error"] as? [String: Any], "\(reply.json)")
+        let requestID = try #require(detail["request_id"] as? String)
+        #expect(reply.status == 500 && detail["code"] as? String == "internal_error")
+        #expect(detail["message"] as? String == "Internal error (request \(requestID))" && requestID.hasPrefix("req_"))
         await service.stop()
     }
 

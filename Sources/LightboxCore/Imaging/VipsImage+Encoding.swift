@@ -18,7 +18,7 @@ extension VipsImage {
         case .png: lb_save_png(source.pointer, &buffer, &length, 6, keep)
         }
         guard status == 0, let buffer else {
-            throw LightboxError(.outputFailed, "Encoding \(format.rawValue) failed: \(Vips.takeErrorText())")
+            throw LightboxError(.outputFailed, "Encoding \(format.rawValue) failed", detail: Vips.takeErrorText())
         }
         defer { lb_free(buffer) }
         return Data(bytes: buffer, count: length)

@@ -64,9 +64,10 @@ public enum Vips {
         lb_set_concurrency(Int32(threads))
     }
 
-    /// Takes libvips' accumulated error text as an internal error.
+    /// Takes libvips' accumulated error text as an internal error's detail: it is process-wide
+    /// (it may name another image) and names files, so no client reads it.
     static func lastError() -> LightboxError {
-        LightboxError(.internal, "libvips: " + takeErrorText())
+        LightboxError(.internal, LightboxError.Code.internal.publicMessage, detail: "libvips: " + takeErrorText())
     }
 
     static func takeErrorText() -> String {

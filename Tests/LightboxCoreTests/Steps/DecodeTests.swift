@@ -61,6 +61,47 @@ import Testing
         #expect(error?.message.contains("truncated") == true)
     }
 
+    /// libvips' error text is shared by every thread: the codes must come from each file's own
+    /// bytes. Truncated JPEG, PNG and WebP files and corrupt ones, decoded on four threads at once.
+    @Test func truncatedAndCorruptAreToldApartOnFourThreadsAtOnce() async throws {
+        let jpeg = try Fixtures.data("mug-wood.jpg"), png = try Fixtures.data("mug-wood-alpha.png")
+        let webp = try VipsImage.decode(jpeg).encoded(as: .webp)
+        var corruptWebP = webp
+        corruptWebP.replaceSubrange(40..<200, with: Data(repeating: 0x5A, count: 160))
+        let cases: [(Data, LightboxError.Code)] = [
+            (jpeg.prefix(jpeg.count * 6 / 10), .truncatedImage), (png.prefix(png.count / 2), .truncatedImage),
+            (webp.prefix(webp.count / 2), .truncatedImage),
+            (CraftedFiles.pngHeader(width: 64, height: 64), .corruptImage), (corruptWebP, .corruptImage),
+        ]
+        let inputs = (0..<40).map { cases[$0 % cases.count] }
+        let files = inputs.map(\.0)
+        // Four threads of their own, not Swift's cooperative ones.
+        let seen: [Int: LightboxError] = try await withThrowingTaskGroup(of: [Int: LightboxError].self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    try await onThread {
+                        var found: [Int: LightboxError] = [:]
+                        for index in stride(from: worker, to: files.count, by: 4) {
+                            do {
+                                _ = try TestEngine.context(through: "decode", input: files[index])
+                            } catch let error as LightboxError {
+                                found[index] = error
+                            }
+                        }
+                        return found
+                    }
+                }
+            }
+            return try await group.reduce(into: [:]) { $0.merge($1) { first, _ in first } }
+        }
+        for (index, (_, code)) in inputs.enumerated() {
+            let error = seen[index]
+            #expect(error?.code == code, "input \(index): \(String(describing: error))")
+            #expect(error?.message.contains("ibvips") == false && error?.message.contains("Vips") == false,
+                    "the library's text stays in the detail: \(error?.message ?? "")")
+        }
+    }
+
     @Test func hugePixelCountIsRefusedFromTheHeaderAlone() {
         // No pixel data follows the header: had decoding started, this would be a corrupt-image error.
         let error = failure(CraftedFiles.pngHeader(width: 30_000, height: 30_000))

@@ -5,7 +5,9 @@ import Testing
 @testable import LightboxCore
 
 /// Text over a photo's background (a stock watermark, a shop's URL) is found; the
-/// product's own label and a cluttered kitchen are not text over the background.
+/// product's own label and a cluttered kitchen are not text over the background. The renders
+/// run on threads of their own, leaving Swift's few cooperative threads to the suites that
+/// serve HTTP meanwhile.
 @Suite struct FindTextOverlayTests {
     static let samples = ["kitchen-mug", "studio-compact-perfume", "wall-bangle", "wall-pump-bottle-exif6",
                           "wood-bottle-display-p3-exif8"]
@@ -23,24 +25,28 @@ import Testing
         return (try marked.encoded(as: .jpeg), at)
     }
 
+    static func run(_ photo: Data, _ options: [(String, String)]) async throws -> PipelineOutcome {
+        try await onThread { try TestEngine.run(photo, options) }
+    }
+
     @Test(arguments: samples)
-    func theSamplesCarryNoOverlayTheirLabelsIncluded(_ name: String) throws {
-        let outcome = try TestEngine.run(try Self.sample(name), [("text-overlay", "refuse"), ("format", "jpeg")])
+    func theSamplesCarryNoOverlayTheirLabelsIncluded(_ name: String) async throws {
+        let outcome = try await Self.run(try Self.sample(name), [("text-overlay", "refuse"), ("format", "jpeg")])
         #expect(outcome.error == nil, "\(outcome.error?.message ?? "")")
         #expect(outcome.textOverlay == nil)
     }
 
-    @Test func aStockWatermarkIsRefusedAndNamed() throws {
+    @Test func aStockWatermarkIsRefusedAndNamed() async throws {
         let (photo, _) = try Self.watermarked("© StockPhotos 2024")
-        let outcome = try TestEngine.run(photo, [("text-overlay", "refuse"), ("format", "jpeg")])
+        let outcome = try await Self.run(photo, [("text-overlay", "refuse"), ("format", "jpeg")])
         #expect(outcome.error?.code == .textOverlay)
         #expect(outcome.error?.message.contains("over the background") == true)
         #expect(outcome.outputs.isEmpty)
     }
 
-    @Test func flaggingKeepsThePhotoAndSaysWhereTheTextIs() throws {
+    @Test func flaggingKeepsThePhotoAndSaysWhereTheTextIs() async throws {
         let (photo, at) = try Self.watermarked("www.bestdeals-shop.com")
-        let outcome = try TestEngine.run(photo, [("text-overlay", "flag"), ("format", "jpeg")])
+        let outcome = try await Self.run(photo, [("text-overlay", "flag"), ("format", "jpeg")])
         #expect(outcome.error == nil && outcome.outputs.count == 1)
         let overlay = try #require(outcome.textOverlay)
         #expect(outcome.notes.contains("found \(overlay.summary)"))
@@ -52,9 +58,9 @@ import Testing
         #expect(overlay.letters >= 8)
     }
 
-    @Test func ignoringIsTheDefault() throws {
+    @Test func ignoringIsTheDefault() async throws {
         let (photo, _) = try Self.watermarked("© StockPhotos 2024")
-        let outcome = try TestEngine.run(photo, [("format", "jpeg")])
+        let outcome = try await Self.run(photo, [("format", "jpeg")])
         #expect(outcome.error == nil && outcome.textOverlay == nil)
         #expect(!outcome.timings.contains { $0.step == "text-overlay" })
     }
