@@ -30,7 +30,7 @@ import Testing
                            "LIGHTBOX_GENERATOR_CACHE": try Fixtures.scratchFolder("batch-angle-cache").path]
         let arguments = ["batch", photos.path, "--out", out.path, "--sku-from", "{sku}/*", "--fill-angles", "3",
                          "--size", "300x300", "--format", "jpeg"]
-        let first = try LightboxBinary.run(arguments, environment: environment)
+        let first = try await LightboxBinary.running(arguments, environment: environment)
         #expect(first.status == 0, "\(first.standardError)")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any]
         let angles = try #require(report?["angles"] as? [String: Any], "\(report ?? [:])")
@@ -47,7 +47,7 @@ import Testing
         #expect(try published.allSatisfy { !GeneratedImageLabel.isLabelled(try Data(contentsOf: out.appendingPathComponent($0))) })
 
         // The next run draws nothing again.
-        let again = try LightboxBinary.run(arguments, environment: environment)
+        let again = try await LightboxBinary.running(arguments, environment: environment)
         #expect(again.status == 0 && api.requests.count == 3, "\(again.standardError)")
 
         let key = "lbr_angles_0123456789abcdef", keyFile = work.appendingPathComponent("review.key")
@@ -70,7 +70,7 @@ import Testing
         let after = CatalogueFixtures.files(in: out).filter { $0.hasPrefix("default/BANGLE-2/") && $0.hasSuffix(".jpg") }
         #expect(after.count == 2, "the shot and the approved angle: \(after)")
         #expect(try after.filter { GeneratedImageLabel.isLabelled(try Data(contentsOf: out.appendingPathComponent($0))) }.count == 1)
-        let third = try LightboxBinary.run(arguments, environment: environment)
+        let third = try await LightboxBinary.running(arguments, environment: environment)
         #expect(third.status == 0 && api.requests.count == 3)
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any]
         let skus = try #require(manifest?["skus"] as? [[String: Any]])

@@ -36,7 +36,7 @@ import Testing
         // Everything scores under 0.99: all three wait for a person.
         let arguments = ["batch", photos.path, "--out", out.path, "--review", "--review-below", "0.99", "--frame", "photo",
                          "--background", "transparent", "--shadow", "none", "--format", "png", "--photo-megapixels", "1"]
-        let first = try LightboxBinary.run(arguments)
+        let first = try await LightboxBinary.running(arguments)
         #expect(first.status == 0, "\(first.standardError)")
         func manifest() throws -> [String: [String: Any]] {
             let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any]
@@ -80,7 +80,7 @@ import Testing
         _ = try await site.exitStatus()
 
         // The next run renders the fixed photo again, skips the rest, and exports every decision.
-        let second = try LightboxBinary.run(arguments)
+        let second = try await LightboxBinary.running(arguments)
         #expect(second.status == 0, "\(second.standardError)")
         let file = try #require(CatalogueFixtures.files(in: out).first { $0.hasPrefix("default/kitchen-mug/") && $0.hasSuffix(".png") })
         let pixels = try Pixels(decoding: Data(contentsOf: out.appendingPathComponent(file)))
@@ -102,7 +102,7 @@ import Testing
             try FileManager.default.copyItem(at: Fixtures.examples.appendingPathComponent(name + ".jpg"),
                                              to: photos.appendingPathComponent(name + ".jpg"))
         }
-        let batch = try LightboxBinary.run(["batch", photos.path, "--out", out.path, "--review", "--review-below", "0.99",
+        let batch = try await LightboxBinary.running(["batch", photos.path, "--out", out.path, "--review", "--review-below", "0.99",
                                             "--size", "400x400", "--format", "jpeg"])
         #expect(batch.status == 0, "\(batch.standardError)")
         let key = "lbr_page_0123456789abcdef", keyFile = work.appendingPathComponent("review.key")

@@ -21,6 +21,8 @@ final class ServiceHarness: Sendable {
         var config = ServiceConfig(dataFolder: try Fixtures.scratchFolder("service"))
         config.workers = workers
         config.port = 0
+        // The suites around it keep the cores busy: a worker at nice 19 would wait for all of them.
+        config.workerNice = 0
         configure(&config)
         let host = try await ServiceHost.open(config: config) { services }
         let (ports, sink) = AsyncStream<Int>.makeStream()

@@ -32,7 +32,8 @@ public struct APIClient: Sendable {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         if let body { request.body = .bytes(ByteBuffer(data: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        // Longer than a synchronous request's own 60 s, so that a loaded machine gets the service's answer.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(90))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return Reply(status: Int(response.status.code),
                      headers: Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 }),

@@ -31,6 +31,12 @@ public enum LightboxBinary {
         let result = try ChildProcess.run(url.path, arguments, environment: environment)
         return Result(status: result.status, standardOutput: result.standardOutput, standardError: result.standardError)
     }
+
+    /// `run` on a thread of its own: an async test waiting for a batch leaves Swift's few
+    /// cooperative threads to the servers other suites run meanwhile.
+    public static func running(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Result {
+        try await onThread { try run(arguments, environment: extra) }
+    }
 }
 
 /// A `lightbox` subprocess left running, such as `serve`, with its standard error collected.
