@@ -72,7 +72,7 @@ public struct BatchAngles: Sendable {
         guard let hero = heroes.first, let file = hero.file,
               let shotRow = try? ledger.entry(store: hero.store, sku: sku, source: hero.item.image.description),
               shotRow.status == .processed, let shotFile = shotRow.outputs.first,
-              var shot = try? Data(contentsOf: outputFolder.appendingPathComponent(shotFile.path)) else {
+              let shot = try? Data(contentsOf: outputFolder.appendingPathComponent(shotFile.path)) else {
             return .declined("its first image has no finished shot to draw from")
         }
         let photo: Data
@@ -84,8 +84,6 @@ public struct BatchAngles: Sendable {
             record(hero, view: "*", failure: LightboxError(.textOverlay, why))
             return .declined(why)
         }
-        // The images API takes PNG, JPEG and WebP.
-        if ImageFormat.sniff(shot) == .heif, let png = try? VipsImage.decode(shot).encoded(as: .png) { shot = png }
         let category = self.category ?? ProductCategory.guess(from: hero.item.categories)
         var drawn = 0
         for angle in AnglePrompts.angles(for: category, count: count) {
@@ -112,7 +110,7 @@ public struct BatchAngles: Sendable {
                 do {
                     let files = try outcome.outputs.map { image in
                         let written = try store.write(image, into: folder)
-                        return BatchLedger.OutputFile(format: image.format.rawValue, path: relative(written),
+                        return BatchLedger.OutputFile(format: image.format.rawValue, path: written.path(under: outputFolder),
                                                       bytes: image.data.count, width: image.size.width, height: image.size.height)
                     }
                     let ms = (ContinuousClock.now - started).milliseconds
@@ -149,9 +147,6 @@ public struct BatchAngles: Sendable {
             reviewState: status == .processed ? "pending" : nil)
     }
 
-    private func relative(_ file: URL) -> String {
-        String(file.standardizedFileURL.path.dropFirst(outputFolder.standardizedFileURL.path.count + 1))
-    }
 }
 
 extension BatchLedger.Entry {

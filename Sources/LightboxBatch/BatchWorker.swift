@@ -3,6 +3,13 @@ import Foundation
 import LightboxCore
 import LightboxIO
 
+extension URL {
+    /// This file's path inside `folder`, as the ledger and the manifest write it.
+    func path(under folder: URL) -> String {
+        String(standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1))
+    }
+}
+
 /// Runs one job on a worker thread: reads the image once, segments it once, renders each
 /// distinct set of options once, writes every store view's files and records each entry
 /// in the ledger as soon as its files are on disk.
@@ -191,7 +198,5 @@ public struct BatchWorker: Sendable {
 
     private func url(_ relativePath: String) -> URL { outputFolder.appendingPathComponent(relativePath) }
 
-    private func relative(_ file: URL) -> String {
-        String(file.standardizedFileURL.path.dropFirst(outputFolder.standardizedFileURL.path.count + 1))
-    }
+    private func relative(_ file: URL) -> String { file.path(under: outputFolder) }
 }

@@ -55,11 +55,9 @@ extension JobRunner {
             guard let generator = angleGenerator else {
                 throw LightboxError(.generatorUnavailable, "No generator is configured (--generator-url) to draw the \(angle.view) angle")
             }
-            guard var shot = try blocking({ [blobs] in try await blobs.get(BlobKeys.output(angle.shot)) }) else {
+            guard let shot = try blocking({ [blobs] in try await blobs.get(BlobKeys.output(angle.shot)) }) else {
                 throw LightboxError(.inputUnreadable, "The shot \(angle.shot) of \(angle.of) is no longer stored")
             }
-            // The images API takes PNG, JPEG and WebP.
-            if ImageFormat.sniff(shot) == .heif { shot = try VipsImage.decode(shot).encoded(as: .png) }
             let drawn = try generator.angle(of: shot, prompt: angle.prompt, canvas: options.canvas)
             var options = options
             options.generatedBy = generator.editModel

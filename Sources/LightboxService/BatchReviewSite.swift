@@ -112,8 +112,7 @@ public struct BatchReviewSite: Sendable {
     }
 
     private func authenticate(_ request: Request) throws {
-        let bearer = request.headers[.authorization].flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
-        guard let bearer, APIKeys.constantTimeEqual(bearer.trimmingCharacters(in: .whitespaces), key) else {
+        guard let bearer = ServiceAPI.bearer(request), APIKeys.constantTimeEqual(bearer.trimmingCharacters(in: .whitespaces), key) else {
             throw LightboxError(.unauthorized, "Send the key `lightbox review` printed, as Authorization: Bearer KEY")
         }
     }
@@ -146,14 +145,6 @@ public struct BatchReviewSite: Sendable {
     /// A ledger row as the review page reads a job: a kept original that failed QA is a
     /// failure with nothing to approve; the result is fetched with the key, like a generated angle.
     struct Item: Encodable {
-        struct Review: Encodable {
-            let state: String
-            let reason: String
-            let flaggedAt: String
-            let decidedBy: String?
-            let decidedAt: String?
-        }
-
         let id: String
         let generationId: String
         let sku: String
@@ -162,7 +153,7 @@ public struct BatchReviewSite: Sendable {
         let outputUrl: String?
         let qa: [String: Double]?
         let error: ErrorBody.Detail?
-        let review: Review
+        let review: StatusBody.ReviewBody
         let generated: Bool?
         let angle: Angle?
 
@@ -185,7 +176,7 @@ public struct BatchReviewSite: Sendable {
                 : ErrorBody.Detail(code: entry.reason ?? "qa_failed", message: entry.message ?? "kept the original")
             generated = entry.isGeneratedAngle ? true : nil
             angle = entry.angleView.map { Angle(view: $0, of: entry.sku, model: entry.message ?? "a generator") }
-            review = Review(state: entry.reviewState ?? "pending", reason: entry.reviewReason ?? "",
+            review = StatusBody.ReviewBody(state: entry.reviewState ?? "pending", reason: entry.reviewReason ?? "",
                             flaggedAt: stamp.string(from: entry.finishedAt), decidedBy: entry.reviewedBy,
                             decidedAt: entry.reviewedAt.map(stamp.string(from:)))
         }

@@ -211,9 +211,7 @@ public struct ServiceAPI: Sendable {
     /// The account a key belongs to, sent as `Authorization: Bearer KEY` or as remove.bg's
     /// `X-Api-Key: KEY`; 401 for a missing or wrong key, 429 over its rate.
     func authenticate(_ request: Request) async throws -> String {
-        let bearer = request.headers[.authorization].flatMap {
-            $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil
-        }
+        let bearer = Self.bearer(request)
         let apiKey = request.headers[Self.apiKeyHeader]
         if let bearer, let apiKey, bearer.trimmingCharacters(in: .whitespaces) != apiKey.trimmingCharacters(in: .whitespaces) {
             throw LightboxError(.unauthorized, "Authorization and X-Api-Key name different keys; send one")
@@ -252,6 +250,11 @@ public struct ServiceAPI: Sendable {
             .contentSecurityPolicy: "default-src 'self'; img-src 'self' blob: data: http: https:; frame-ancestors 'none'",
             HTTPField.Name("X-Content-Type-Options")!: "nosniff", HTTPField.Name("Referrer-Policy")!: "no-referrer",
         ], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The token of an `Authorization: Bearer …` header.
+    static func bearer(_ request: Request) -> String? {
+        request.headers[.authorization].flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
     }
 
     static func json(_ status: Int, _ body: some Encodable) -> Response {

@@ -65,6 +65,8 @@ public final class GenerativeScenes: SceneGenerator {
     /// `shot` (a cleaned hero shot) seen as `prompt` asks, by the edit model: a product's
     /// missing angle. The same shot and prompt again is a cache hit and costs nothing.
     public func angle(of shot: Data, prompt: String, canvas: PixelSize) throws -> GeneratedScene {
+        // The images API takes PNG, JPEG and WebP.
+        let shot = ImageFormat.sniff(shot) == .heif ? try VipsImage.decode(shot).encoded(as: .png) : shot
         let size = settings.requestSize(for: canvas)
         let key = SceneCache.key(model: settings.editModel, size: size, seed: 0,
                                  prompt: SHA256.hash(data: shot).hex + "\n" + prompt)
