@@ -99,6 +99,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The parsers strangers reach, one libFuzzer harness each (fuzz/README.md); the tests replay their corpora.
+        .target(name: "LightboxFuzzing", dependencies: [
+            "LightboxCore", "LightboxBatch", "LightboxService", .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         // Fixtures, the shared real model, and pixel helpers for every test target.
         .target(name: "LightboxTestSupport",
                 dependencies: [
@@ -125,6 +129,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
+        .testTarget(name: "LightboxFuzzingTests", dependencies: ["LightboxFuzzing", "LightboxTestSupport"]),
         // Runs the built `lightbox` binary as a user would.
         .testTarget(name: "LightboxCLITests", dependencies: [
             "lightbox", "LightboxTestSupport", "LightboxBatch", "LightboxJobs", "LightboxIO",
@@ -132,3 +137,10 @@ let package = Package(
     ],
     cxxLanguageStandard: .cxx17
 )
+
+// libFuzzer's entry point, built only by fuzz/build.sh: libFuzzer brings its own main.
+if Context.environment["LIGHTBOX_FUZZ"] == "1" {
+    package.products.append(.executable(name: "lightbox-fuzz", targets: ["lightbox-fuzz"]))
+    package.targets.append(.executableTarget(name: "lightbox-fuzz", dependencies: ["LightboxFuzzing"], path: "fuzz/Driver",
+                                             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+}

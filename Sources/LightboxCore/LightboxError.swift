@@ -41,6 +41,8 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         case reviewConflict = "review_conflict"
         /// A synchronous request's job did not finish in time (it still may).
         case timedOut = "timed_out"
+        /// The client took longer than the upload timeout to send its body.
+        case requestTimeout = "request_timeout"
         case `internal` = "internal_error"
 
         public var httpStatus: Int {
@@ -50,6 +52,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
             case .forbidden: 403
             case .notFound: 404
             case .methodNotAllowed: 405
+            case .requestTimeout: 408
             case .reviewConflict: 409
             case .inputTooLarge: 413
             case .unsupportedFormat, .unsupportedMediaType: 415
@@ -80,7 +83,7 @@ public struct LightboxError: Error, Sendable, Equatable, CustomStringConvertible
         public var isPermanent: Bool {
             switch self {
             case .modelUnavailable, .modelFailed, .outputFailed, .internal, .generatorUnavailable, .removerUnavailable, .rateLimited,
-                 .databaseUnavailable, .storageUnavailable, .timedOut: false
+                 .databaseUnavailable, .storageUnavailable, .timedOut, .requestTimeout: false
             default: true
             }
         }

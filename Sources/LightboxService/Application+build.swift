@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import LightboxIO
 import LightboxJobs
 import Logging
@@ -24,8 +26,15 @@ public func buildApplication(config: ServiceConfig, store: any JobStore, blobs: 
     let secret = try await WebhookSender.secret(store: store, folder: config.dataFolder)
     let router = try buildRouter(config: config, store: store, blobs: blobs, clock: clock, secret: secret, metrics: metrics,
                                  generator: generator, renderer: renderer)
-    return Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port),
-                                                            serverName: "lightbox"),
+    return Application(router: router, server: .http1(configuration: httpLimits(config)),
+                       configuration: .init(address: .hostname(config.host, port: config.port), serverName: "lightbox"),
                        onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? config.port) },
                        logger: logger)
+}
+
+/// What NIO refuses before a request reaches a route: connections idle past the timeout, and
+/// header blocks larger than a browser or SDK ever sends (the parser answers 400 and closes).
+func httpLimits(_ config: ServiceConfig) -> HTTP1Channel.Configuration {
+    .init(idleTimeout: .seconds(Int64(config.idleTimeoutSeconds)),
+          httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 << 10, maxHeaderListSize: 32 << 10, maxHeaderFieldCount: 100))
 }

@@ -19,14 +19,18 @@ struct MultipartForm {
     }
 
     let parts: [Part]
+    /// More parts than any endpoint takes means a hostile or broken client.
+    static let maxParts = RequestFields.maxFields
 
     init(body: ByteBuffer, contentType: String?) throws {
         guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data"),
               let boundary = Self.parameter("boundary", in: contentType), (1...200).contains(boundary.utf8.count) else {
             throw LightboxError(.invalidOption, "Send multipart/form-data with an image field")
         }
-        guard let parts = Self.split(body, boundary: boundary) else {
-            throw LightboxError(.invalidOption, "The multipart body is malformed")
+        var tooMany = false
+        guard let parts = Self.split(body, boundary: boundary, tooMany: &tooMany) else {
+            throw tooMany ? LightboxError(.invalidOption, "The multipart body has more than \(Self.maxParts) parts")
+                : LightboxError(.invalidOption, "The multipart body is malformed")
         }
         self.parts = parts
     }
@@ -34,8 +38,10 @@ struct MultipartForm {
     func first(_ name: String) -> Part? { parts.first { $0.name == name } }
 
     /// The parts between `--boundary` lines, up to the closing `--boundary--`; nil when the
-    /// body is cut short or a part has no headers.
-    private static func split(_ body: ByteBuffer, boundary: String) -> [Part]? {
+    /// body is cut short, a part has no headers or headers over 8 KiB, or past `maxParts`.
+    private static func split(_ body: ByteBuffer, boundary: String, tooMany: inout Bool) -> [Part]? {
+        var overCount = false
+        defer { tooMany = overCount }
         let dashes = Array("--\(boundary)".utf8)
         let delimiter = Array("\r\n--\(boundary)".utf8)
         let lineBreak = Array("\r\n".utf8), blankLine = Array("\r\n\r\n".utf8)
@@ -71,8 +77,12 @@ struct MultipartForm {
             var found: [(Range<Int>, Range<Int>)] = []
             while true {
                 if bytes[cursor...].starts(with: "--".utf8) { return found }
+                guard found.count < maxParts else {
+                    overCount = true
+                    return nil
+                }
                 guard let headersStart = lineAfter(cursor),
-                      let headersEnd = find(blankLine, from: headersStart - 2) else { return nil }
+                      let headersEnd = find(blankLine, from: headersStart - 2), headersEnd - headersStart <= 8192 else { return nil }
                 var next = headersEnd + 4
                 while true {
                     guard let candidate = find(delimiter, from: next) else { return nil }

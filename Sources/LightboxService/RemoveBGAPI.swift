@@ -19,7 +19,7 @@ extension ServiceAPI {
 
     private func removeBG(_ request: Request) async throws -> Response {
         let account = try await authenticate(request)
-        let body = try await upload(of: request)
+        let body = try await upload(of: request, account: account)
         let limits = config.limits
         let contentType = request.headers[.contentType]
         let form = try await OffLoop.run { try RemoveBGForm(fields: RequestFields(body: body, contentType: contentType), limits: limits) }

@@ -17,21 +17,39 @@ struct RequestFields {
     }
 
     let fields: [Field]
+    /// Every endpoint takes a dozen fields at most; a prompt is the longest text, but for a
+    /// base64 image (remove.bg's `image_file_b64`), which the upload limit bounds instead.
+    static let maxFields = 64
+    static let maxTextBytes = 64 << 10
+    static let imageTextFields: Set<String> = ["image_file_b64"]
 
     init(body: ByteBuffer, contentType: String?) throws {
+        fields = try Self.parse(body: body, contentType: contentType)
+        guard fields.count <= Self.maxFields else {
+            throw LightboxError(.invalidOption, "The request has \(fields.count) fields; the limit is \(Self.maxFields)")
+        }
+        if let long = fields.first(where: {
+            !$0.isFile && !Self.imageTextFields.contains($0.name) && $0.data.count > Self.maxTextBytes
+        }) {
+            throw LightboxError(.invalidOption, "The field '\(long.name.prefix(64))' is \(long.data.count) bytes; "
+                                + "a text field may be at most \(Self.maxTextBytes)")
+        }
+    }
+
+    private static func parse(body: ByteBuffer, contentType: String?) throws -> [Field] {
         let type = contentType?.lowercased().split(separator: ";").first?.trimmingCharacters(in: .whitespaces) ?? ""
         switch type {
         case "multipart/form-data":
-            fields = try MultipartForm(body: body, contentType: contentType).parts.map { part in
+            return try MultipartForm(body: body, contentType: contentType).parts.map { part in
                 // A file stays in the received buffer.
                 Field(name: part.name, data: part.body.getData(at: part.body.readerIndex, length: part.body.readableBytes,
                                                                byteTransferStrategy: .noCopy) ?? Data(),
                       isFile: part.filename != nil)
             }
         case "application/x-www-form-urlencoded":
-            fields = try Self.urlEncoded(String(buffer: body))
+            return try urlEncoded(String(buffer: body))
         case "application/json":
-            fields = try Self.json(Data(buffer: body))
+            return try json(Data(buffer: body))
         default:
             throw LightboxError(.unsupportedMediaType, "Send multipart/form-data, application/x-www-form-urlencoded or "
                                 + "application/json, not '\(contentType ?? "no Content-Type")'")
@@ -43,7 +61,11 @@ struct RequestFields {
     func text(_ name: String) -> String? { first(name)?.text }
 
     private static func urlEncoded(_ text: String) throws -> [Field] {
-        try text.split(separator: "&").map { pair in
+        let pairs = text.split(separator: "&", maxSplits: maxFields)
+        guard pairs.count <= maxFields else {
+            throw LightboxError(.invalidOption, "The request has more than \(maxFields) fields")
+        }
+        return try pairs.map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decoded(_ part: Substring) throws -> String {
                 guard let value = part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {

@@ -73,7 +73,7 @@ extension ServiceAPI {
         guard payload.angle == nil, payload.sheet != true, let renderer else {
             throw LightboxError(.reviewConflict, "\(job.id) has no cutout to preview a fix of")
         }
-        let fields = try RequestFields(body: try await upload(of: request), contentType: request.headers[.contentType])
+        let fields = try RequestFields(body: try await upload(of: request, account: account), contentType: request.headers[.contentType])
         let text = fields.text("hints") ?? ""
         guard text.isEmpty || MatteHints(parsing: text) != nil else {
             throw LightboxError.invalidOption("hints", expected: ProcessOptions.Spec.matteHints.expected, received: text)
@@ -114,7 +114,7 @@ extension ServiceAPI {
         guard payload.angle == nil else {
             throw LightboxError(.reviewConflict, "\(job.id) is a generated angle: approve or reject it; a fix applies to photos")
         }
-        let body = try await upload(of: request)
+        let body = try await upload(of: request, account: account)
         let fields = try RequestFields(body: body, contentType: request.headers[.contentType])
         guard let text = fields.text("hints"), !text.isEmpty else {
             throw LightboxError(.missingField, "The hints field is missing: remove:X,Y or keep:X,Y points, separated by ;")

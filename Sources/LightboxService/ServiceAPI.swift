@@ -23,6 +23,7 @@ public struct ServiceAPI: Sendable {
     let links: OutputLinks
     let keys: KeyCache
     let queueDepth: QueueDepth
+    let uploads: UploadLimits
 
     init(store: any JobStore, blobs: any BlobStore, config: ServiceConfig, clock: ServiceClock, links: OutputLinks,
          metrics: ServiceMetrics, generator: GenerativeScenes?, renderer: Renderer? = nil) {
@@ -37,6 +38,7 @@ public struct ServiceAPI: Sendable {
         limiter = RateLimiter(perMinute: config.ratePerMinute, burst: config.rateBurst)
         keys = KeyCache(store: store, clock: clock)
         queueDepth = QueueDepth(store: store, clock: clock)
+        uploads = UploadLimits(config: config)
     }
 
     public func router() -> Router<BasicRequestContext> {
@@ -100,7 +102,7 @@ public struct ServiceAPI: Sendable {
     /// The PixelAPI-style endpoints: queue the job, answer 202 with its id.
     private func submit(_ request: Request, _ endpoint: ProductPhotoForm.Endpoint) async throws -> Response {
         let account = try await authenticate(request)
-        let body = try await upload(of: request)
+        let body = try await upload(of: request, account: account)
         let idempotencyKey = try Self.idempotencyKey(request)
         let limits = config.limits
         let contentType = request.headers[.contentType]
@@ -121,16 +123,9 @@ public struct ServiceAPI: Sendable {
             estimatedSeconds: max(1, Int((Double(ahead) / Double(max(1, config.workers)) * 0.6).rounded(.up)))))
     }
 
-    /// The request's body, refused early when it is over the upload limit.
-    func upload(of request: Request) async throws -> ByteBuffer {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > config.maxUploadBytes + 65_536 {
-            throw LightboxError(.inputTooLarge, "The upload is \(length) bytes; the limit is \(config.maxUploadBytes)")
-        }
-        do {
-            return try await request.body.collect(upTo: config.maxUploadBytes + 65_536)
-        } catch {
-            throw LightboxError(.inputTooLarge, "The upload is over the limit of \(config.maxUploadBytes) bytes")
-        }
+    /// The request's body, under the key's upload limits.
+    func upload(of request: Request, account: String) async throws -> ByteBuffer {
+        try await uploads.body(of: request, account: account)
     }
 
     static func idempotencyKey(_ request: Request) throws -> String? {

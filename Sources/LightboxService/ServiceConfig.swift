@@ -20,6 +20,10 @@ public struct ServiceConfig: Sendable {
     public var port = Spec.port.defaultValue
     public var lease: Duration = .seconds(Spec.leaseSeconds.defaultValue)
     public var maxUploadBytes = Spec.maxUploadMB.defaultValue * 1_000_000
+    /// How long a connection may send nothing, and how long one request's body may take.
+    public var idleTimeoutSeconds = Spec.idleTimeoutSeconds.defaultValue
+    public var uploadTimeoutSeconds = Spec.uploadTimeoutSeconds.defaultValue
+    public var uploadsPerKey = Spec.uploadsPerKey.defaultValue
     public var creditsPerImage = Spec.creditsPerImage.defaultValue
     /// Per key: requests a minute, and how many may come at once.
     public var ratePerMinute = Spec.ratePerMinute.defaultValue
@@ -89,6 +93,12 @@ public struct ServiceConfig: Sendable {
         public static let leaseSeconds = OptionSpec.integer("lease-seconds", 1...3600, default: 60,
             help: "How long a worker holds a job without a heartbeat before it is rescued")
         public static let maxUploadMB = OptionSpec.integer("max-upload-mb", 1...1000, default: 25, help: "Largest upload (413 above)")
+        public static let idleTimeoutSeconds = OptionSpec.integer("idle-timeout-seconds", 1...3600, default: 30,
+            help: "A connection that sends nothing for this long is closed (slow or stalled clients)")
+        public static let uploadTimeoutSeconds = OptionSpec.integer("upload-timeout-seconds", 1...3600, default: 120,
+            help: "How long a request's body may take to arrive (408 after)")
+        public static let uploadsPerKey = OptionSpec.integer("uploads-per-key", 1...1000, default: 8,
+            help: "Uploads one key may send at once (429 above)")
         public static let creditsPerImage = OptionSpec.integer("credits-per-image", 0...1000, default: 1,
             help: "Credits one generation costs")
         public static let ratePerMinute = OptionSpec.integer("rate-per-minute", 1...1_000_000, default: 600,
@@ -123,6 +133,9 @@ public struct ServiceConfig: Sendable {
         OptionBinding(Spec.role, \.role),
         OptionBinding(Spec.leaseSeconds, \.leaseSeconds),
         OptionBinding(Spec.maxUploadMB, \.maxUploadMB),
+        OptionBinding(Spec.idleTimeoutSeconds, \.idleTimeoutSeconds),
+        OptionBinding(Spec.uploadTimeoutSeconds, \.uploadTimeoutSeconds),
+        OptionBinding(Spec.uploadsPerKey, \.uploadsPerKey),
         OptionBinding(Spec.creditsPerImage, \.creditsPerImage),
         OptionBinding(Spec.ratePerMinute, \.ratePerMinute),
         OptionBinding(Spec.rateBurst, \.rateBurst),

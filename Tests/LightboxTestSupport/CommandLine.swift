@@ -1,6 +1,9 @@
 import Foundation
 import LightboxCore
 import LightboxIO
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the built `lightbox` binary, as a user's script would.
 public enum LightboxBinary {
@@ -116,5 +119,56 @@ public enum LoopbackPort {
         }
         guard bound else { throw LightboxError(.internal, "no free port") }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// A bare TCP connection to a loopback port, for what an HTTP client library will not send:
+/// half a request, a trickled body, an oversized header. Blocking; use it from `onThread`.
+public final class RawConnection: @unchecked Sendable {
+    private let descriptor: Int32
+
+    public init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw LightboxError(.internal, "no socket") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        guard connected else {
+            close(descriptor)
+            throw LightboxError(.internal, "cannot connect to port \(port)")
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    /// False once the server has closed its side (the write fails).
+    @discardableResult
+    public func send(_ text: String) -> Bool { send(Data(text.utf8)) }
+
+    @discardableResult
+    public func send(_ data: Data) -> Bool {
+        data.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) == $0.count }
+    }
+
+    /// What the server sends until it closes the connection or `seconds` pass, and whether it closed.
+    public func read(for seconds: Double) -> (data: Data, closed: Bool) {
+        let deadline = Date() + seconds
+        var received = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while Date() < deadline {
+            var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count == 0 { return (received, true) }
+            if count > 0 { received.append(contentsOf: buffer[..<count]) }
+            else if errno != EAGAIN && errno != EWOULDBLOCK { return (received, true) }
+        }
+        return (received, false)
     }
 }

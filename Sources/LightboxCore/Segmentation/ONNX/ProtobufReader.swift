@@ -40,8 +40,8 @@ struct ProtobufReader {
         case .fixed32:
             return Field(number: number, wireType: wireType, scalar: try fixed(4), bytes: Data())
         case .lengthDelimited:
-            let length = Int(try varint())
-            guard length >= 0, offset + length <= data.endIndex else {
+            // A length read from the file is checked before any arithmetic on it.
+            guard let length = Int(exactly: try varint()), length <= data.endIndex - offset else {
                 throw ONNXError.malformed("a field runs past the end of the file")
             }
             let bytes = data[offset..<offset + length]
