@@ -100,6 +100,31 @@ final class StoreSite: Sendable {
         await service.stop()
     }
 
+    /// Retries are bounded: a receiver that always fails is called `maxAttempts` times, then given up.
+    @Test func aReceiverThatAlwaysFailsIsGivenUpAfterTheLastAttempt() async throws {
+        let site = try await StoreSite.start(photo: Data(), failFirst: .max)
+        defer { site.task.cancel() }
+        // Upkeep never runs on its own: the test delivers, as if each retry were already due.
+        let service = try await ServiceHarness.start {
+            $0.allowPrivateURLs = true
+            $0.upkeepInterval = .seconds(3600)
+        }
+        let key = try await service.key()
+        let accepted = try await service.submit(try Fixtures.data("lipstick-small.jpg"), fields: [
+            ("webhook_url", "http://127.0.0.1:\(site.port)/hook"), ("size", "160x160"), ("output_format", "png"),
+        ], key: key)
+        let id = try #require(accepted.json["generation_id"] as? String)
+        #expect(try await service.finished(id, key: key).json["status"] as? String == "completed")
+        for _ in 0..<(WebhookSender.maxAttempts + 3) { await service.host.webhooks.deliverDue(now: Date() + 3600) }
+        #expect(site.calls.count == WebhookSender.maxAttempts)
+        let deliveries = try await service.host.store.webhookDeliveries(id: id)
+        #expect(deliveries.map(\.attempt) == Array(1...WebhookSender.maxAttempts) && deliveries.allSatisfy { !$0.delivered })
+        #expect(try await service.host.store.dueWebhooks(now: Date() + 86_400, limit: 10).isEmpty, "nothing left to retry")
+        let metrics = String(decoding: try await service.send(.GET, "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains(#"lightbox_webhook_deliveries_total{result="gave_up"} 1"#))
+        await service.stop()
+    }
+
     @Test func urlsToPrivateOrLocalAddressesAreRefused() async throws {
         let service = try await ServiceHarness.start(workers: 0)
         let key = try await service.key()

@@ -42,7 +42,7 @@ public final class GenerativeScenes: SceneGenerator {
         httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         api = ImagesAPIClient(client: httpClient, settings: settings, baseURL: baseURL)
         let folder = settings.cacheURL()
-        cache = SceneCache(folder: folder)
+        cache = SceneCache(folder: folder, maxBytes: settings.cacheMegabytes << 20)
         budget = DailyBudget(spender: "generator", file: folder.appendingPathComponent("usage.json"), dailyImages: settings.dailyImages,
                                  dailyDollars: settings.dailyDollars, dollarsPerImage: settings.dollarsPerImage)
         self.clock = clock

@@ -19,6 +19,7 @@ public struct GeneratorSettings: Sendable {
     public var sizes = Spec.sizes.defaultValue
     public var fallback = Spec.fallback.defaultValue
     public var cacheFolder = Spec.cache.defaultValue
+    public var cacheMegabytes = Spec.cacheSize.defaultValue
 
     public init() {}
 
@@ -71,6 +72,8 @@ public struct GeneratorSettings: Sendable {
             describe: { $0.description }) { GeneratorFallback(parsing: $0) }
         public static let cache = OptionSpec<String?>.text("generator-cache", maxLength: 4096,
             help: "Folder for generated scenes and the day's usage (default: ~/.cache/lightbox/scenes)")
+        public static let cacheSize = OptionSpec.integer("generator-cache-mb", 1...1_000_000, default: 2048,
+            help: "Megabytes of generated scenes kept; past it the least recently used go")
     }
 
     public static let catalog = OptionCatalog<GeneratorSettings>([
@@ -86,6 +89,7 @@ public struct GeneratorSettings: Sendable {
         OptionBinding(Spec.sizes, scope: .process, \.sizes),
         OptionBinding(Spec.fallback, scope: .process, \.fallback),
         OptionBinding(Spec.cache, scope: .process, \.cacheFolder),
+        OptionBinding(Spec.cacheSize, scope: .process, \.cacheMegabytes),
     ])
 
     /// The environment's `LIGHTBOX_GENERATOR_*` values, then `flags` over them, then the key.
