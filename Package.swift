@@ -107,6 +107,7 @@ let package = Package(
         .target(name: "LightboxTestSupport",
                 dependencies: [
                     "LightboxCore", "LightboxIO", .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "HTTPTypes", package: "swift-http-types"),
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
@@ -138,9 +139,10 @@ let package = Package(
     cxxLanguageStandard: .cxx17
 )
 
-// libFuzzer's entry point, built only by fuzz/build.sh: libFuzzer brings its own main.
+// The libFuzzer binary, built only by fuzz/build.sh: main runs libFuzzer's driver (fuzz/Entry).
 if Context.environment["LIGHTBOX_FUZZ"] == "1" {
     package.products.append(.executable(name: "lightbox-fuzz", targets: ["lightbox-fuzz"]))
-    package.targets.append(.executableTarget(name: "lightbox-fuzz", dependencies: ["LightboxFuzzing"], path: "fuzz/Driver",
+    package.targets.append(.target(name: "CFuzzEntry", path: "fuzz/Entry"))
+    package.targets.append(.executableTarget(name: "lightbox-fuzz", dependencies: ["LightboxFuzzing", "CFuzzEntry"], path: "fuzz/Driver",
                                              swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
 }

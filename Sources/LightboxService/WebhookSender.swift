@@ -52,6 +52,8 @@ final class WebhookSender: Sendable {
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "Lightbox-Event", value: event)
+            // The same on every retry, so a receiver can drop a call it has already handled.
+            request.headers.add(name: "Lightbox-Webhook-Id", value: "\(job.id).\(event)")
             request.headers.add(name: "Lightbox-Signature", value: "t=\(stamp),v1=\(signature(stamp, body))")
             request.body = .bytes(ByteBuffer(data: body))
             // A redirect is an answer, not followed: a receiver that moved is told so by its status.

@@ -1,4 +1,5 @@
 import Foundation
+import CFuzzEntry
 import LightboxFuzzing
 
 /// The harness named by LIGHTBOX_FUZZ_TARGET, chosen once.
