@@ -44,7 +44,7 @@ public struct BatchTemplate: Sendable {
     }
 
     public init(file: URL, options: ProcessOptions, engine: EngineSettings = EngineSettings()) throws {
-        guard let data = FileManager.default.contents(atPath: file.path) else {
+        guard let data = FileBytes.read(file) else {
             throw LightboxError(.invalidOption, "Cannot read the template \(file.path)")
         }
         let node: Node?
@@ -166,7 +166,7 @@ private struct LayerReader {
             let text = try scalar(value, at: "\(place).watermark.\(key)")
             if key == "image" {
                 let url = text.hasPrefix("/") ? URL(fileURLWithPath: text) : folder.appendingPathComponent(text)
-                guard let bytes = FileManager.default.contents(atPath: url.path) else {
+                guard let bytes = FileBytes.read(url) else {
                     throw LightboxError(.invalidOption, "\(place).watermark.image: cannot read \(url.path)")
                 }
                 layer.watermarkImage = bytes

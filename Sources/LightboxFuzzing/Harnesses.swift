@@ -21,7 +21,7 @@ extension FuzzHarness {
             }
             return .accepted
         } catch {
-            return FuzzInvariant.publicError(error, in: "decode")
+            return FuzzInvariant.publicError(error, in: "decode", input: data)
         }
     }
 
@@ -32,7 +32,7 @@ extension FuzzHarness {
             _ = try StaticGraph(model: model, inputSize: PixelSize(width: 32, height: 32), outputIndex: 0)
             return .accepted
         } catch {
-            return FuzzInvariant.publicError(error, in: "onnx", allowing: [ONNXError.self])
+            return FuzzInvariant.publicError(error, in: "onnx", input: data, allowing: [ONNXError.self])
         }
     }
 
@@ -51,7 +51,7 @@ extension FuzzHarness {
             _ = try ProductPhotoForm(fields: fields, endpoint: .productPhoto, limits: limits)
             return .accepted
         } catch {
-            return FuzzInvariant.publicError(error, in: "request-fields")
+            return FuzzInvariant.publicError(error, in: "request-fields", input: data)
         }
     }
 
@@ -72,7 +72,7 @@ extension FuzzHarness {
             }
             return .accepted
         } catch {
-            return FuzzInvariant.publicError(error, in: "catalogue", allowing: [SourceError.self])
+            return FuzzInvariant.publicError(error, in: "catalogue", input: data, allowing: [SourceError.self])
         }
     }
 
@@ -84,7 +84,7 @@ extension FuzzHarness {
             _ = try BatchTemplate(file: file, options: ProcessOptions())
             return .accepted
         } catch {
-            return FuzzInvariant.publicError(error, in: "template", allowing: [CocoaError.self])
+            return FuzzInvariant.publicError(error, in: "template", input: data, allowing: [CocoaError.self])
         }
     }
 
@@ -106,7 +106,7 @@ extension FuzzHarness {
             }
             return .accepted
         } catch {
-            return FuzzInvariant.publicError(error, in: "options")
+            return FuzzInvariant.publicError(error, in: "options", input: data)
         }
     }
 }

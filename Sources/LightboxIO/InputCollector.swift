@@ -41,7 +41,7 @@ public struct InputCollector: Sendable {
         guard size <= limit else {
             throw LightboxError(.inputTooLarge, "\(url.lastPathComponent) is \(size) bytes; the limit is \(limit) bytes")
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        guard let data = FileBytes.read(url) else {
             throw LightboxError(.inputUnreadable, "Cannot read \(url.path)")
         }
         return data

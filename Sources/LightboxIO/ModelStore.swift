@@ -83,7 +83,7 @@ public struct ModelStore: Sendable {
     }
 
     private func read(_ url: URL, hint: String) throws -> Data {
-        guard let bytes = FileManager.default.contents(atPath: url.path) else {
+        guard let bytes = FileBytes.read(url) else {
             throw LightboxError(.modelUnavailable, "No model file at \(url.path); \(hint)")
         }
         return bytes

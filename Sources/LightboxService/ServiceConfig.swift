@@ -157,7 +157,7 @@ public struct ServiceConfig: Sendable {
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
         var fromFile: [(name: String, value: String)] = []
         if let file {
-            guard let data = try? Data(contentsOf: file),
+            guard let data = FileBytes.read(file),
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw LightboxError(.invalidOption, "The config file \(file.path) is not a JSON object")
             }

@@ -26,7 +26,7 @@ struct PipelineArguments {
 
     /// The bytes of `--watermark-image`.
     static func watermark(at path: String) throws -> Data {
-        guard let bytes = FileManager.default.contents(atPath: path) else {
+        guard let bytes = FileBytes.read(URL(fileURLWithPath: path)) else {
             throw LightboxError(.invalidOption, "Cannot read the watermark image \(path)")
         }
         return bytes

@@ -1,4 +1,5 @@
 import Foundation
+import LightboxCore
 
 /// Reads a batch's SOURCE argument: a folder of images, a CSV or JSONL manifest, or a
 /// Magento 2 catalog product export. The kind is told by the file, not by a flag.
@@ -24,7 +25,7 @@ public enum CatalogSource {
         if isFolder.boolValue {
             return try FolderSource(root: url, skuFrom: settings.skuFrom.map(SKUPattern.init)).items()
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw SourceError("Cannot read \(path)") }
+        guard let data = FileBytes.read(url) else { throw SourceError("Cannot read \(path)") }
         let text = String(decoding: data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data, as: UTF8.self)
         let folder = url.deletingLastPathComponent()
         switch url.pathExtension.lowercased() {

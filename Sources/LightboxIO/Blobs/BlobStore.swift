@@ -66,7 +66,7 @@ public struct FolderBlobStore: BlobStore {
 
     public func get(_ key: String) async throws -> Data? {
         let source = url(key)
-        return try await OffLoop.run { try? Data(contentsOf: source) }
+        return try await OffLoop.run { FileBytes.read(source) }
     }
 
     public func exists(_ key: String) async throws -> Bool {

@@ -92,8 +92,9 @@ extension StaticGraph {
         let needed = Self.needed(dynamicNodes, for: output)
         var lowering = Lowering(nodes: needed, folder: folder, output: output)
         self.init(input: declared.name, output: output, shapes: folder.shapes, layers: try lowering.layers())
-        guard outputShape.count == 4, outputShape[1] == 1 else {
-            throw ONNXError.unsupported("output \(output) has shape \(outputShape), not a one-channel mask")
+        // A graph that never computes its declared output has no shape for it.
+        guard let shape = shapes[output], shape.count == 4, shape[1] == 1 else {
+            throw ONNXError.unsupported("output \(output) has shape \(shapes[output].map { "\($0)" } ?? "unknown"), not a one-channel mask")
         }
     }
 
