@@ -134,6 +134,7 @@ let package = Package(
         // Runs the built `lightbox` binary as a user would.
         .testTarget(name: "LightboxCLITests", dependencies: [
             "lightbox", "LightboxTestSupport", "LightboxBatch", "LightboxJobs", "LightboxIO",
+            .product(name: "SwiftCSV", package: "SwiftCSV"),
         ]),
     ],
     cxxLanguageStandard: .cxx17

@@ -66,6 +66,8 @@ public struct BatchSummary: Sendable, Encodable {
     public var notStarted = 0
     /// `--fill-angles`: what the missing angles came to.
     public var angles: BatchAngles.Summary?
+    /// `--magento-import`: the file written and what was left out of it.
+    public var magentoImport: MagentoImport.Report?
 
     public mutating func count(_ result: BatchResult) {
         total += 1

@@ -26,6 +26,9 @@ public struct CatalogItem: Sendable, Equatable {
     public var skip = false
     /// The item's place in its source (row or file order), for stable output and limits.
     public var position = 0
+    /// Where the store shows this image (a Magento export's role columns); empty when the
+    /// source does not say, and then a SKU's first image takes every role.
+    public var roles: Set<ImageRole> = []
 
     public init(sku: String, image: Location, label: String? = nil, categories: [String] = [], store: String? = nil,
                 updatedAt: Date? = nil, skip: Bool = false, position: Int = 0) {
@@ -37,6 +40,15 @@ public struct CatalogItem: Sendable, Equatable {
         self.updatedAt = updatedAt
         self.skip = skip
         self.position = position
+    }
+}
+
+/// The places a store shows a product's image, as Magento names its columns.
+public enum ImageRole: String, Sendable, CaseIterable, Comparable {
+    case base, small, thumbnail, swatch
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }
 

@@ -75,6 +75,14 @@ struct BatchCommand: ParsableCommand {
         + " (\(AngleOptions.Spec.category.expected); default: guessed from each item's categories)"))
     var angleCategory: String?
 
+    @Option(name: .customLong("magento-import"),
+            help: "Also write a Magento 2 product import CSV of what this run changed (needs --magento-media)")
+    var magentoImport: String?
+
+    @Option(name: .customLong("magento-media"),
+            help: "Magento's import images folder (e.g. var/import/images): the files the import CSV names are copied there")
+    var magentoMedia: String?
+
     @Argument(parsing: .allUnrecognized, help: "SOURCE, and pipeline options")
     var arguments: [String] = []
 
@@ -85,6 +93,9 @@ struct BatchCommand: ParsableCommand {
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        guard (magentoImport == nil) == (magentoMedia == nil) else {
+            throw ValidationError("--magento-import and --magento-media go together: the CSV names files in that folder")
+        }
         var options = parsed.options
         if let watermarkImage { options.watermark.image = try PipelineArguments.watermark(at: watermarkImage) }
         let templateFile = try template.map {
@@ -131,8 +142,12 @@ struct BatchCommand: ParsableCommand {
         let stop = StopFlag()
         let signals = Self.stopping(stop)
         let progress = BatchProgress(total: plan.entries.count)
+        var results: [BatchResult] = []
         var summary = BatchRunner(plan: plan, worker: worker, concurrency: concurrency, stop: stop)
-            .run(report: progress.show)
+            .run { result, summary in
+                results.append(result)
+                progress.show(result, summary)
+            }
         if fill > 0, !summary.interrupted {
             if let generator = processor.services.generator as? GenerativeScenes {
                 var angles = BatchAngles(fill: fill, generator: generator, services: processor.services,
@@ -145,6 +160,11 @@ struct BatchCommand: ParsableCommand {
             }
         }
         signals.forEach { $0.cancel() }
+        if let magentoImport, let magentoMedia {
+            summary.magentoImport = try MagentoImport(plan: plan.entries, results: results, ledger: try ledger.allEntries())
+                .write(to: URL(fileURLWithPath: magentoImport), mediaFolder: URL(fileURLWithPath: magentoMedia),
+                       outputFolder: outputFolder)
+        }
         summary.peakRssMb = ResourceUsage.peakResidentMegabytes()
         try BatchReports.write(ledger: ledger, summary: summary, to: outputFolder)
         progress.finish(summary, folder: outputFolder)

@@ -38,6 +38,10 @@ final class BatchProgress {
                 print("angles: \(angles.drawn) drawn, waiting in \(folder.appendingPathComponent(BatchAngles.pendingFolder).path) "
                       + "for `lightbox review \(folder.path)`; declined \(angles.declined.count), failed \(Self.counts(angles.failed))")
             }
+            if let magento = summary.magentoImport {
+                print("magento import: \(magento.file), \(magento.rows) row(s), \(magento.files) file(s); "
+                      + "left out \(magento.leftOut.count) (listed in report.json)")
+            }
             print("results in \(folder.path); report: \(folder.appendingPathComponent("report.html").path)")
         } else {
             print(Self.json(["summary": summary]))
