@@ -8,8 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-100000}
-binary=$(fuzz/build.sh)
 work=.build-fuzz/campaign
+mkdir -p "$work"
+binary=$(fuzz/build.sh 2>"$work/build.log") || { tail -20 "$work/build.log" >&2; exit 1; }
 mapfile -t harnesses < <(LIGHTBOX_FUZZ_LIST=1 "$binary" 2>/dev/null)
 [ $# -gt 0 ] && mapfile -t harnesses < <(printf '%s\n' "${harnesses[@]}" | grep -E "^($(IFS='|'; echo "$*")) ")
 

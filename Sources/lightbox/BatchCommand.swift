@@ -10,7 +10,8 @@ struct BatchCommand: ParsableCommand {
         commandName: "batch",
         abstract: "Process a catalogue, resumably: a folder, a CSV or JSONL manifest, or a Magento 2 product export.",
         usage: "lightbox batch SOURCE --out DIR [--template FILE] [--since DATE] [--limit N] [--sku-pattern GLOB] "
-            + "[--category NAME] [--concurrency N] [--dry-run] [--review] [--fill-angles N] [pipeline options]",
+            + "[--category NAME] [--concurrency N] [--dry-run] [--review] [--fill-angles N] "
+            + "[--magento-import FILE --magento-media DIR] [pipeline options]",
         discussion: """
             Writes DIR/<store>/<sku>/<content-hash>.<ext> for every store view of the template, records what is \
             done in DIR/batch.sqlite (a re-run skips what is unchanged), and leaves DIR/manifest.json, \

@@ -121,7 +121,7 @@ import Testing
     /// the restart every generation's webhook is delivered, each call of one generation under
     /// one Lightbox-Webhook-Id, and the call cut off is made again.
     @Test func aServerKilledWhileCallingAWebhookDeliversItAfterTheRestart() async throws {
-        let receiver = try await WebhookReceiver.start(hold: .milliseconds(1500))
+        let receiver = try await StoreSite.start(hold: .milliseconds(1500))
         defer { receiver.stop() }
         let data = try Fixtures.scratchFolder("crash-webhook")
         let keyRun = try await LightboxBinary.running(["keys", "create", "--data", data.path, "--credits", "100"])
@@ -133,7 +133,7 @@ import Testing
         var ids: [String] = []
         for seed in 1...4 {
             let reply = try await client.submit(photo, fields: [("seed", "\(seed)"), ("size", "160x160"), ("output_format", "png"),
-                                                                ("webhook_url", receiver.url)], key: key)
+                                                                ("webhook_url", receiver.hookURL)], key: key)
             #expect(reply.status == 202, "\(reply.json)")
             ids.append(try #require(reply.json["generation_id"] as? String))
         }

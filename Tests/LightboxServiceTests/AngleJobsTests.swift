@@ -31,7 +31,7 @@ import Testing
         let api = try await FakeImagesAPI.start([.image(Self.drawn)])
         defer { Task { await api.stop() } }
         let site = try await StoreSite.start(photo: Data(), failFirst: 0)
-        defer { site.task.cancel() }
+        defer { site.stop() }
         let service = try await Self.service(try Self.generator(api))
         let key = try await service.key(credits: 10), other = try await service.key(credits: 10)
         let photo = try Fixtures.data("mug-wood.jpg")

@@ -42,7 +42,7 @@ import Testing
 
     @Test func aClientCallingLikePixelAPIsSDKGetsOnlyItsStatuses() async throws {
         let site = try await StoreSite.start(photo: try Fixtures.data("lipstick-small.jpg"), failFirst: 0)
-        defer { site.task.cancel() }
+        defer { site.stop() }
         let service = try await ServiceHarness.start(workers: 1) { $0.allowPrivateURLs = true }
         let key = try await service.key(credits: 5)
         let lines = try await Self.python("pixelapi_client.py", ["http://127.0.0.1:\(service.port)", key,

@@ -15,7 +15,7 @@ import Testing
         let remover = try await FakeRemover.start([.cutout(try FakeRemover.trueCutout(of: "mug-wood"))])
         defer { Task { await remover.stop() } }
         let site = try await StoreSite.start(photo: Data(), failFirst: 0)
-        defer { site.task.cancel() }
+        defer { site.stop() }
         let usage = try Fixtures.scratchFolder("fallback").appendingPathComponent("usage.json")
         let service = try await ServiceHarness.start(workers: 1) {
             $0.reviewBelow = 0.95

@@ -196,7 +196,7 @@ import ZIPFoundation
 
     @Test func aPhotoAtAURLGoesThroughTheURLGuard() async throws {
         let site = try await StoreSite.start(photo: try Self.photo, failFirst: 0)
-        defer { site.task.cancel() }
+        defer { site.stop() }
         let service = try await ServiceHarness.start(workers: 1) { $0.allowPrivateURLs = true }
         let key = try await service.key()
         let reply = try await Self.post(service, key: key, file: nil,

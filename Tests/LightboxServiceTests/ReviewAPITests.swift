@@ -24,7 +24,7 @@ enum ApplyHintsBoard {
 
     @Test func aDoubtfulResultWaitsForApprovalAndOnlyThenIsAnnounced() async throws {
         let site = try await StoreSite.start(photo: Data(), failFirst: 0)
-        defer { site.task.cancel() }
+        defer { site.stop() }
         let service = try await Self.service()
         let key = try await service.key(credits: 5), other = try await service.key(credits: 5)
         let photo = try Fixtures.data("mug-wood.jpg")

@@ -171,7 +171,7 @@ import Yams
     /// (GETs too), polls by `id`, and only pending, processing, completed or failed as a status.
     @Test func pixelAPIClientsPostJSONAndPollById() async throws {
         let site = try await StoreSite.start(photo: try Fixtures.data("lipstick-small.jpg"), failFirst: 0)
-        defer { site.task.cancel() }
+        defer { site.stop() }
         let service = try await ServiceHarness.start(workers: 1) { $0.allowPrivateURLs = true }
         let key = try await service.key(credits: 10)
         let url = "http://127.0.0.1:\(site.port)/photo.jpg"

@@ -13,52 +13,10 @@ import Testing
 
 @testable import LightboxService
 
-/// A store's web server: serves a photo, and takes webhook calls (failing the first).
-final class StoreSite: Sendable {
-    struct Call: Sendable {
-        let signature: String?
-        let event: String?
-        let body: Data
-    }
-
-    final class Log: Sendable {
-        let calls = Mutex<[Call]>([])
-    }
-
-    let port: Int
-    let task: Task<Void, any Error>
-    private let log: Log
-
-    var calls: [Call] { log.calls.withLock { $0 } }
-
-    static func start(photo: Data, failFirst: Int) async throws -> StoreSite {
-        let log = Log()
-        let router = Router()
-        router.get("/photo.jpg") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(data: photo))) }
-        router.post("/hook") { request, _ -> Response in
-            let body = Data(buffer: try await request.body.collect(upTo: 1 << 20))
-            let count = log.calls.withLock { calls in
-                calls.append(Call(signature: request.headers[HTTPField.Name("Lightbox-Signature")!],
-                                  event: request.headers[HTTPField.Name("Lightbox-Event")!], body: body))
-                return calls.count
-            }
-            return Response(status: count <= failFirst ? .internalServerError : .noContent)
-        }
-        let (port, task) = try await LoopbackServer.start(router)
-        return StoreSite(port: port, task: task, log: log)
-    }
-
-    private init(port: Int, task: Task<Void, any Error>, log: Log) {
-        self.port = port
-        self.task = task
-        self.log = log
-    }
-}
-
 @Suite(.serialized) struct WebhookAndURLTests {
     @Test func aPhotoFromAURLIsProcessedAndItsSignedWebhookRetriedUntilDelivered() async throws {
         let site = try await StoreSite.start(photo: try Fixtures.data("lipstick-exif6.jpg"), failFirst: 1)
-        defer { site.task.cancel() }
+        defer { site.stop() }
         let service = try await ServiceHarness.start {
             $0.allowPrivateURLs = true
             $0.upkeepInterval = .milliseconds(100)
@@ -103,7 +61,7 @@ final class StoreSite: Sendable {
     /// Retries are bounded: a receiver that always fails is called `maxAttempts` times, then given up.
     @Test func aReceiverThatAlwaysFailsIsGivenUpAfterTheLastAttempt() async throws {
         let site = try await StoreSite.start(photo: Data(), failFirst: .max)
-        defer { site.task.cancel() }
+        defer { site.stop() }
         // Upkeep never runs on its own: the test delivers, as if each retry were already due.
         let service = try await ServiceHarness.start {
             $0.allowPrivateURLs = true

@@ -163,7 +163,14 @@ struct ONNXModel {
             }
         }
         if external { throw ONNXError.unsupported("tensor \(name) keeps its data in an external file") }
-        let count = dims.reduce(1, *)
+        // Dimensions come from the file: a negative one, or a product past Int.max, is malformed.
+        let count = try dims.reduce(1) { product, dim in
+            let (next, overflow) = product.multipliedReportingOverflow(by: dim)
+            guard dim >= 0, !overflow else {
+                throw ONNXError.malformed("tensor \(name) has dimensions \(dims), which hold no array")
+            }
+            return next
+        }
         let values: ONNXTensor.Values
         switch dataType {
         case 1:  // FLOAT

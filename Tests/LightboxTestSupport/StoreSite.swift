@@ -5,10 +5,13 @@ import NIOCore
 import NIOFoundationCompat
 import Synchronization
 
-/// A store's webhook endpoint on a loopback port: records every call as it arrives, holds it
-/// open for `hold` (a slow receiver, so a test can act mid-delivery), then answers 204.
-public final class WebhookReceiver: Sendable {
+/// A store's web server on a loopback port: serves a photo at /photo.jpg and takes webhook calls
+/// at /hook, recording each as it arrives. It answers 500 to the first `failFirst` calls and
+/// 204 after, each after holding the call open for `hold` (a slow receiver, so a test can act
+/// mid-delivery).
+public final class StoreSite: Sendable {
     public struct Call: Sendable {
+        public let event: String?
         public let webhookID: String?
         public let signature: String?
         public let body: Data
@@ -29,22 +32,25 @@ public final class WebhookReceiver: Sendable {
     private let log: Log
 
     public var calls: [Call] { log.calls.withLock { $0 } }
-    public var url: String { "http://127.0.0.1:\(port)/hook" }
+    public var hookURL: String { "http://127.0.0.1:\(port)/hook" }
 
-    public static func start(hold: Duration = .zero) async throws -> WebhookReceiver {
+    public static func start(photo: Data = Data(), failFirst: Int = 0, hold: Duration = .zero) async throws -> StoreSite {
         let log = Log()
         let router = Router()
+        router.get("/photo.jpg") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(data: photo))) }
         router.post("/hook") { request, _ -> Response in
             let body = Data(buffer: try await request.body.collect(upTo: 1 << 20))
-            log.calls.withLock {
-                $0.append(Call(webhookID: request.headers[HTTPField.Name("Lightbox-Webhook-Id")!],
-                               signature: request.headers[HTTPField.Name("Lightbox-Signature")!], body: body))
+            let count = log.calls.withLock { calls in
+                calls.append(Call(event: request.headers[HTTPField.Name("Lightbox-Event")!],
+                                  webhookID: request.headers[HTTPField.Name("Lightbox-Webhook-Id")!],
+                                  signature: request.headers[HTTPField.Name("Lightbox-Signature")!], body: body))
+                return calls.count
             }
             try await Task.sleep(for: hold)
-            return Response(status: .noContent)
+            return Response(status: count <= failFirst ? .internalServerError : .noContent)
         }
         let (port, task) = try await LoopbackServer.start(router)
-        return WebhookReceiver(port: port, task: task, log: log)
+        return StoreSite(port: port, task: task, log: log)
     }
 
     private init(port: Int, task: Task<Void, any Error>, log: Log) {
