@@ -24,7 +24,8 @@ for line in "${harnesses[@]}"; do
     cp -n fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null || true
     log="$work/$name.log"
     status=0
-    LIGHTBOX_FUZZ_TARGET=$name ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+    # SWIFT_BACKTRACE off: its crash handler reads memory ASan then reports instead of the crash.
+    LIGHTBOX_FUZZ_TARGET=$name SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
         "$binary" "$corpus" -runs="$runs" -max_len="$max_len" -timeout=1 -rss_limit_mb=4096 \
         -print_final_stats=1 -artifact_prefix="$artifacts" >"$log" 2>&1 || status=$?
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -34,7 +34,8 @@ struct ONNXTensor: Equatable {
 
     var integers: [Int64] {
         switch values {
-        case .float(let values): values.map { Int64($0) }
+        // A float that is not a whole Int64 (NaN, infinite, past the range) becomes 0, not a trap.
+        case .float(let values): values.map { Int64(exactly: $0.rounded(.towardZero)) ?? 0 }
         case .int64(let values): values
         }
     }
@@ -149,7 +150,7 @@ struct ONNXModel {
         try ProtobufReader.forEachField(in: bytes) { field in
             switch field.number {
             case 1: dims += try field.int64s().map(Int.init)
-            case 2: dataType = Int(field.scalar)
+            case 2: dataType = Int(field.int64)
             case 4: floatData += field.floats()
             case 5, 7: int64Data += try field.int64s()
             case 8: name = field.string

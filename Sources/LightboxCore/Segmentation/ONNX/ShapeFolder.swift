@@ -22,12 +22,13 @@ struct ShapeFolder {
             return true
         }
         if node.opType == "Shape" {
-            guard let shape = shapes[node.inputs[0]] ?? constants[node.inputs[0]]?.dims else { return false }
+            guard let input = node.inputs.first, let shape = shapes[input] ?? constants[input]?.dims else { return false }
             constants[output] = .integers(shape.map(Int64.init))
             return true
         }
         let inputs = node.inputs.filter { !$0.isEmpty }
         guard inputs.allSatisfy({ constants[$0] != nil }) else { return false }
+        guard !inputs.isEmpty else { throw ONNXError.malformed("\(node.opType) \(node.name) has no inputs") }
         constants[output] = try evaluate(node, inputs.map { constants[$0]! })
         return true
     }
@@ -52,7 +53,10 @@ struct ShapeFolder {
             let axes = node.integers("axes") ?? (inputs.count > 1 ? inputs[1].integers.map(Int.init) : [])
             var dims = first.dims
             if node.opType == "Unsqueeze" {
-                for axis in axes.map({ $0 < 0 ? $0 + dims.count + axes.count : $0 }).sorted() { dims.insert(1, at: axis) }
+                for axis in axes.map({ $0 < 0 ? $0 + dims.count + axes.count : $0 }).sorted() {
+                    guard (0...dims.count).contains(axis) else { throw ONNXError.malformed("Unsqueeze axis \(axis) out of range") }
+                    dims.insert(1, at: axis)
+                }
             } else {
                 let dropped = Set(axes.map { $0 < 0 ? $0 + dims.count : $0 })
                 dims = dims.enumerated().filter { axes.isEmpty ? $0.element != 1 : !dropped.contains($0.offset) }.map(\.element)
@@ -78,6 +82,7 @@ struct ShapeFolder {
             let rounded = first.floats.map { node.opType == "Floor" ? $0.rounded(.down) : $0.rounded(.up) }
             return ONNXTensor(dims: first.dims, values: .float(rounded))
         default:
+            guard inputs.count == 2 else { throw ONNXError.malformed("\(node.opType) \(node.name) takes two inputs") }
             return try arithmetic(node.opType, first, inputs[1])
         }
     }
@@ -106,21 +111,25 @@ struct ShapeFolder {
         }
         let dims = a.count >= b.count ? a.dims : b.dims, count = max(a.count, b.count)
         // Broadcasting a single value; the same arithmetic on integers or floats.
-        func combine<T: Numeric>(_ x: [T], _ y: [T], dividing divide: (T, T) -> T) -> [T] {
+        func combine<T>(_ x: [T], _ y: [T], _ operations: (add: (T, T) -> T, subtract: (T, T) -> T,
+                                                          multiply: (T, T) -> T, divide: (T, T) -> T)) -> [T] {
             (0..<count).map { index in
                 let (l, r) = (x[a.count == 1 ? 0 : index], y[b.count == 1 ? 0 : index])
                 switch op {
-                case "Add": return l + r
-                case "Sub": return l - r
-                case "Mul": return l * r
-                default: return divide(l, r)
+                case "Add": return operations.add(l, r)
+                case "Sub": return operations.subtract(l, r)
+                case "Mul": return operations.multiply(l, r)
+                default: return operations.divide(l, r)
                 }
             }
         }
         if case .int64 = a.values, case .int64 = b.values {
-            return .integers(combine(a.integers, b.integers) { $1 == 0 ? 0 : $0 / $1 }, dims: dims)
+            // Sizes wrap instead of trapping: a model whose sizes overflow fails the shape check.
+            return .integers(combine(a.integers, b.integers, (add: (&+), subtract: (&-), multiply: (&*), divide: { l, r in
+                r == 0 || (l == .min && r == -1) ? 0 : l / r
+            })), dims: dims)
         }
-        return ONNXTensor(dims: dims, values: .float(combine(a.floats, b.floats, dividing: /)))
+        return ONNXTensor(dims: dims, values: .float(combine(a.floats, b.floats, (add: (+), subtract: (-), multiply: (*), divide: (/)))))
     }
 
     /// Records the output shape of a feature-map operation; unknown operations get none.
@@ -130,19 +139,23 @@ struct ShapeFolder {
         case "Relu", "Sigmoid", "Identity", "LeakyRelu", "Tanh", "Clip":
             shapes[output] = shape
         case "Conv":
-            guard let weights = constants[node.inputs[1]], weights.dims.count == 4, shape.count == 4 else { return }
-            shapes[output] = [shape[0], weights.dims[0]] + window(node, shape, kernel: Array(weights.dims[2...3]), ceil: false)
+            guard node.inputs.count > 1, let weights = constants[node.inputs[1]], weights.dims.count == 4, shape.count == 4 else { return }
+            shapes[output] = [shape[0], weights.dims[0]] + (try window(node, shape, kernel: Array(weights.dims[2...3]), ceil: false))
         case "MaxPool", "AveragePool":
             guard let kernel = node.integers("kernel_shape"), kernel.count == 2, shape.count == 4 else { return }
-            shapes[output] = Array(shape[0...1]) + window(node, shape, kernel: kernel, ceil: node.integer("ceil_mode") == 1)
+            shapes[output] = Array(shape[0...1]) + (try window(node, shape, kernel: kernel, ceil: node.integer("ceil_mode") == 1))
         case "Concat":
             let parts = node.inputs.compactMap { shapes[$0] }
             guard parts.count == node.inputs.count, let axis = node.integer("axis") else { return }
             let position = axis < 0 ? axis + shape.count : axis
+            guard shape.indices.contains(position), parts.allSatisfy({ $0.count == shape.count }) else {
+                throw ONNXError.malformed("Concat \(node.name) joins maps of other ranks or on axis \(axis)")
+            }
             var joined = shape
             joined[position] = parts.reduce(0) { $0 + $1[position] }
             shapes[output] = joined
         case "Add", "Mul", "Sub", "Div":
+            guard node.inputs.count > 1 else { return }
             let other = shapes[node.inputs[1]] ?? constants[node.inputs[1]]?.dims ?? []
             let rank = max(shape.count, other.count)
             let padded = [Int](repeating: 1, count: rank - shape.count) + shape
@@ -159,18 +172,25 @@ struct ShapeFolder {
         let sizesName = node.inputs.count > 3 ? node.inputs[3] : ""
         if let sizes = constants[sizesName]?.integers, sizes.count == shape.count { return sizes.map(Int.init) }
         let scalesName = node.opType == "Upsample" ? node.inputs[1] : (node.inputs.count > 2 ? node.inputs[2] : "")
-        guard let scales = constants[scalesName]?.floats, scales.count == shape.count else { return nil }
+        guard let scales = constants[scalesName]?.floats, scales.count == shape.count,
+              scales.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1024 }) else { return nil }
         return zip(shape, scales).map { Int((Float($0) * $1).rounded(.down)) }
     }
 
-    /// Height and width after a sliding window (convolution or pooling).
-    private func window(_ node: ONNXNode, _ shape: [Int], kernel: [Int], ceil: Bool) -> [Int] {
+    /// Height and width after a sliding window (convolution or pooling). Attributes come from
+    /// the file: each is checked before any arithmetic on it.
+    private func window(_ node: ONNXNode, _ shape: [Int], kernel: [Int], ceil: Bool) throws -> [Int] {
         let pads = node.integers("pads") ?? [0, 0, 0, 0]
         let strides = node.integers("strides") ?? [1, 1]
         let dilations = node.integers("dilations") ?? [1, 1]
-        return (0..<2).map { axis in
+        let bounded = 0...Self.maxDimension
+        guard pads.count == 4, strides.count == 2, dilations.count == 2, kernel.count == 2,
+              (pads + shape).allSatisfy(bounded.contains), (strides + dilations + kernel).allSatisfy((1...Self.maxDimension).contains)
+        else { throw ONNXError.malformed("\(node.opType) \(node.name) has a window the reader cannot lay out") }
+        return try (0..<2).map { axis in
             let padded = shape[2 + axis] + pads[axis] + pads[axis + 2]
             let span = (kernel[axis] - 1) * dilations[axis] + 1
+            guard padded >= span else { throw ONNXError.malformed("\(node.opType) \(node.name)'s window is larger than its input") }
             let steps = Double(padded - span) / Double(strides[axis])
             var size = Int(ceil ? steps.rounded(.up) : steps.rounded(.down)) + 1
             // A last window must start inside the input or its leading padding.
@@ -178,4 +198,7 @@ struct ShapeFolder {
             return size
         }
     }
+
+    /// No feature map or window in a segmentation model comes near this many pixels across.
+    static let maxDimension = 1 << 20
 }

@@ -88,6 +88,10 @@ extension StaticGraph {
             try folder.inferShape(node)
             dynamicNodes.append(node)
         }
+        // Sizes come from the file: none is negative or past what a segmentation model could use.
+        if let (name, shape) = folder.shapes.first(where: { !$0.value.allSatisfy((0...ShapeFolder.maxDimension).contains) }) {
+            throw ONNXError.malformed("\(name) would have shape \(shape)")
+        }
         let output = model.outputs[outputIndex].name
         let needed = Self.needed(dynamicNodes, for: output)
         var lowering = Lowering(nodes: needed, folder: folder, output: output)
@@ -156,7 +160,9 @@ private struct Lowering {
     }
 
     private func lower(_ node: ONNXNode) throws -> StaticGraph.Layer? {
-        let input = node.inputs.first ?? "", result = node.outputs.first ?? ""
+        guard let input = node.inputs.first, let result = node.outputs.first else {
+            throw ONNXError.malformed("\(node.opType) \(node.name) has no input or no output")
+        }
         switch node.opType {
         case "Conv":
             return .convolution(try convolution(node))
@@ -199,9 +205,9 @@ private struct Lowering {
             ? (folder.constants[node.inputs[2]]?.floats ?? [])
             : [Float](repeating: 0, count: outputChannels)
         guard bias.count == outputChannels else { throw ONNXError.unsupported("Conv with a non-constant bias") }
-        var inputs: [(name: String, channels: Int)] = [(node.inputs[0], folder.shapes[node.inputs[0]]?[1] ?? 0)]
+        var inputs: [(name: String, channels: Int)] = [(node.inputs[0], channels(of: node.inputs[0]))]
         if let concat = producers[node.inputs[0]], concat.opType == "Concat" {
-            inputs = concat.inputs.map { ($0, folder.shapes[$0]?[1] ?? 0) }
+            inputs = concat.inputs.map { ($0, channels(of: $0)) }
         }
         let relu = fusedRelu(after: node.outputs[0])
         let kernel = weights.dims[2...3].map { $0 }
@@ -217,7 +223,7 @@ private struct Lowering {
     private func maxPool(_ node: ONNXNode) throws -> StaticGraph.MaxPool {
         guard (node.text("auto_pad") ?? "NOTSET") == "NOTSET", (node.integers("dilations") ?? [1, 1]) == [1, 1],
               let kernel = node.integers("kernel_shape"), kernel.count == 2,
-              let shape = folder.shapes[node.inputs[0]], let out = folder.shapes[node.outputs[0]]
+              let shape = folder.shapes[node.inputs[0]], let out = folder.shapes[node.outputs[0]], shape.count == 4, out.count == 4
         else { throw ONNXError.unsupported("MaxPool with auto_pad, dilation or a non-2D kernel") }
         var padding = padding(node.integers("pads"))
         let strides = pair(node.integers("strides"))
@@ -232,6 +238,7 @@ private struct Lowering {
         guard (node.text("mode") ?? "nearest") == "linear", let out = folder.shapes[node.outputs[0]] else {
             throw ONNXError.unsupported("Resize other than linear")
         }
+        guard out.count == 4 else { throw ONNXError.unsupported("Resize of a \(out.count)-dimensional tensor") }
         let alignment: StaticGraph.ResizeAlignment
         switch node.text("coordinate_transformation_mode") ?? "half_pixel" {
         case "half_pixel", "pytorch_half_pixel": alignment = .halfPixel
@@ -241,6 +248,12 @@ private struct Lowering {
         }
         return .resizeBilinear(input: node.inputs[0], output: node.outputs[0], height: out[2], width: out[3],
                                alignment: alignment)
+    }
+
+    /// A feature map's channels, 0 when its shape is unknown or has none.
+    private func channels(of tensor: String) -> Int {
+        guard let shape = folder.shapes[tensor], shape.count > 1 else { return 0 }
+        return shape[1]
     }
 
     private func pair(_ values: [Int]?) -> (height: Int, width: Int) {
