@@ -11,22 +11,31 @@ public struct Segmenter: Sendable {
     }
 
     public func segment(_ image: VipsImage) throws -> SegmentationMask {
-        let input = try tensor(from: image)
+        let resized = try modelInput(from: image)
+        let input = try tensor(fromModelInput: resized)
         let output = try backend.predict(input, outputIndex: model.outputIndex)
         let rawPeak = Double(output.values.max() ?? 0)
         let values = normalise(output.values)
         let mask = try VipsImage.fromPixels(values, size: output.size, bands: 1, format: .float)
-        return SegmentationMask(image: mask, rawPeak: rawPeak, backend: backend.name)
+        return SegmentationMask(image: mask, rawPeak: rawPeak, backend: backend.name, seen: resized)
     }
 
     /// Resizes to the model's input (aspect not kept, as the model was trained) and normalises.
     public func tensor(from image: VipsImage) throws -> ModelTensor {
+        try tensor(fromModelInput: modelInput(from: image))
+    }
+
+    /// The image at the model's input size, materialised: it is read for its maximum, its
+    /// pixels, and later by the matte's object split.
+    func modelInput(from image: VipsImage) throws -> VipsImage {
         let lazy = switch model.inputResampling {
         case .bilinear: try image.scaledBilinear(to: model.inputSize)
         case .lanczos: try image.resampled(to: model.inputSize)
         }
-        // Materialised: it is read twice, for its maximum and for its pixels.
-        let resized = try lazy.materialized()
+        return try lazy.materialized()
+    }
+
+    private func tensor(fromModelInput resized: VipsImage) throws -> ModelTensor {
         let peak = model.inputScaling == .byImageMaximum ? max(try resized.maximum(), 1) : 255
         let scale = model.std.map { 1 / (peak * $0) }
         let offset = zip(model.mean, model.std).map { -$0 / $1 }
@@ -61,4 +70,6 @@ public struct SegmentationMask: Sendable {
     /// The strongest raw response before normalisation; near zero when the model saw nothing.
     public let rawPeak: Double
     public let backend: String
+    /// The photo as the model saw it, at its input size; nil for a mask from elsewhere.
+    public var seen: VipsImage? = nil
 }

@@ -16,7 +16,7 @@ public struct ApplyHints: PipelineStep {
         let mask = try segmentation.image.cast(.float).pixels(as: Float.self)
         let fixed = hints.apply(to: mask, colours: colours, size: size)
         context.mask = SegmentationMask(image: try VipsImage.fromPixels(fixed, size: size, bands: 1, format: .float),
-                                        rawPeak: segmentation.rawPeak, backend: segmentation.backend)
+                                        rawPeak: segmentation.rawPeak, backend: segmentation.backend, seen: segmentation.seen)
         context.notes.append("applied \(hints.points.count) matte hint(s)")
     }
 }

@@ -1,4 +1,5 @@
-/// Turns the model's low-resolution mask into a crisp 8-bit matte: drops clutter,
+/// Turns the model's low-resolution mask into a crisp 8-bit matte: cuts clutter off the
+/// product and drops separate clutter,
 /// upsamples along image edges, firms up the edge ramp, and optionally estimates the
 /// product's true colour at its edges. Works on the product's region at the scale the
 /// canvas needs, or on the whole frame at full size for a cutout or the photo's own frame.
@@ -12,12 +13,18 @@ public struct RefineMatte: PipelineStep {
         let options = context.options.matte
         let segmentation = try context.required(context.mask, "segmentation mask")
         var mask = segmentation.image
+        if options.separateTouching {
+            let (separated, dropped) = try StandingObjects().apply(to: mask, image: segmentation.seen ?? image)
+            mask = separated
+            if dropped > 0 { context.notes.append("cut \(dropped) object(s) behind or against the product") }
+        }
         if options.clutterThreshold > 0 {
             let (cleaned, dropped) = try ClutterFilter(relativeArea: options.clutterThreshold).apply(to: mask)
             mask = cleaned
             if dropped > 0 { context.notes.append("dropped \(dropped) clutter blob(s)") }
         }
-        context.mask = SegmentationMask(image: mask, rawPeak: segmentation.rawPeak, backend: segmentation.backend)
+        context.mask = SegmentationMask(image: mask, rawPeak: segmentation.rawPeak, backend: segmentation.backend,
+                                        seen: segmentation.seen)
         // A cutout, and the photo's own frame, need the whole frame.
         let region = context.options.wantsCutout || context.options.framing.frame != .canvas
             ? MatteRegion.whole(image.size)

@@ -1,0 +1,80 @@
+import Foundation
+import LightboxTestSupport
+import Testing
+
+@testable import LightboxCore
+
+/// Scenes drawn on a 320×320 mask with their photo: a product standing on the counter, and
+/// what the model would also have included.
+@Suite struct StandingObjectsTests {
+    struct Scene {
+        var mask = [Float](repeating: 0, count: 320 * 320)
+        var photo = [UInt8](repeating: 0, count: 320 * 320 * 3)
+
+        init(wall: [UInt8] = [200, 205, 210]) {
+            for index in 0..<(320 * 320) { photo.replaceSubrange((index * 3)..<(index * 3 + 3), with: wall) }
+        }
+
+        mutating func draw(_ xs: Range<Int>, _ ys: Range<Int>, _ colour: [UInt8], masked: Bool = true) {
+            for y in ys { for x in xs {
+                if masked { mask[y * 320 + x] = 1 }
+                photo.replaceSubrange(((y * 320 + x) * 3)..<((y * 320 + x) * 3 + 3), with: colour)
+            } }
+        }
+
+        func run() throws -> (mask: [Float], dropped: Int) {
+            let size = PixelSize(width: 320, height: 320)
+            let (mask, dropped) = try StandingObjects().apply(
+                to: VipsImage.fromPixels(mask, size: size, bands: 1, format: .float),
+                image: VipsImage.fromPixels(photo, size: size, bands: 3, format: .uchar))
+            return (try mask.pixels(as: Float.self), dropped)
+        }
+    }
+
+    /// A bottle with a darker cap, and a wooden board standing behind it to the right, its
+    /// lower corner hidden by the bottle's shoulder.
+    static func bottleAndBoard(board: [UInt8] = [150, 100, 50]) -> Scene {
+        var scene = Scene()
+        scene.draw(182..<262, 40..<150, board)
+        scene.draw(110..<190, 120..<290, [90, 140, 200])
+        scene.draw(135..<165, 90..<120, [30, 30, 30])
+        return scene
+    }
+
+    @Test func aBoardBehindTheProductIsCutAndItsCapStays() throws {
+        let (mask, dropped) = try Self.bottleAndBoard().run()
+        #expect(dropped == 1)
+        #expect(mask[60 * 320 + 230] == 0 && mask[130 * 320 + 240] == 0, "the board")
+        #expect(mask[200 * 320 + 150] == 1 && mask[280 * 320 + 115] == 1, "the bottle")
+        #expect(mask[100 * 320 + 150] == 1, "the cap resting on it")
+    }
+
+    @Test func withoutAColourEdgeNothingIsCut() throws {
+        let (mask, dropped) = try Self.bottleAndBoard(board: [90, 140, 200]).run()
+        #expect(dropped == 0 && mask[60 * 320 + 230] == 1)
+    }
+
+    @Test func twoProductsOnTheSameCounterBothStay() throws {
+        var scene = Scene()
+        scene.draw(40..<120, 150..<290, [200, 60, 60])
+        scene.draw(180..<280, 100..<286, [60, 160, 60])
+        let (mask, dropped) = try scene.run()
+        #expect(dropped == 0 && mask[200 * 320 + 80] == 1 && mask[200 * 320 + 230] == 1)
+    }
+
+    @Test func aDetachedObjectStandingBehindAndAsideGoes() throws {
+        var scene = Scene()
+        scene.draw(120..<220, 120..<290, [200, 60, 60])
+        scene.draw(20..<60, 60..<150, [60, 60, 200])
+        let (mask, dropped) = try scene.run()
+        #expect(dropped == 1 && mask[100 * 320 + 40] == 0 && mask[200 * 320 + 170] == 1)
+    }
+
+    @Test func aLabelInsideTheProductIsNeverCut() throws {
+        var scene = Scene()
+        scene.draw(100..<220, 80..<290, [230, 230, 230])
+        scene.draw(120..<200, 150..<200, [20, 120, 40])
+        let (mask, dropped) = try scene.run()
+        #expect(dropped == 0 && mask[170 * 320 + 160] == 1)
+    }
+}
