@@ -31,6 +31,8 @@ import threading
 import time
 import uuid
 
+from serving import start_serve
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -202,19 +204,8 @@ def main():
     try:
         key = subprocess.run([args.binary, "keys", "create", *queue, "--credits", str(args.clients + 2 * args.workers)],
                              check=True, capture_output=True, text=True).stdout.strip()
-        server = subprocess.Popen(
-            [args.binary, "serve", *places, "--port", "0", "--workers", str(args.workers),
-             "--rate-per-minute", "1000000", "--rate-burst", "100000"],
-            stderr=subprocess.PIPE, text=True)
-        port = None
-        for line in server.stderr:
-            match = re.search(r"serving on http://[^:]+:(\d+)", line)
-            if match:
-                port = int(match.group(1))
-                break
-        if port is None:
-            sys.exit("the server did not start")
-        threading.Thread(target=lambda: [None for _ in server.stderr], daemon=True).start()
+        server, port = start_serve(args.binary, [*places, "--workers", str(args.workers),
+                                                 "--rate-per-minute", "1000000", "--rate-burst", "100000"])
         busy_workers(port, key, image, args.size, args.workers)
         records, first_post, p50, p99 = run_clients(port, key, image, args)
         server.terminate()
