@@ -9,8 +9,7 @@ import Testing
 @Suite struct CrashTests {
     @Test func aKilledServerLosesNoJobAndChargesNoneTwice() async throws {
         let data = try Fixtures.scratchFolder("crash")
-        let keyRun = try await onThread { try LightboxBinary.run(["keys", "create", "--data", data.path, "--credits", "100"]) }
-        let key = keyRun.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try await LightboxBinary.key(data: data, credits: 100)
         let serve = ["serve", "--data", data.path, "--port", "0", "--workers", "2", "--lease-seconds", "2"]
         let first = try RunningLightbox(serve)
         let client = APIClient(port: try await first.servingPort())
@@ -59,8 +58,7 @@ import Testing
     /// second one or a second charge.
     @Test func aServerKilledDuringABurstOfEnqueuesKeepsEveryAcceptedJob() async throws {
         let data = try Fixtures.scratchFolder("crash-burst")
-        let keyRun = try await LightboxBinary.running(["keys", "create", "--data", data.path, "--credits", "100"])
-        let key = keyRun.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try await LightboxBinary.key(data: data, credits: 100)
         let serve = ["serve", "--data", data.path, "--port", "0", "--workers", "0", "--rate-burst", "1000"]
         let first = try RunningLightbox(serve)
         let client = APIClient(port: try await first.servingPort())
@@ -124,8 +122,7 @@ import Testing
         let receiver = try await StoreSite.start(hold: .milliseconds(1500))
         defer { receiver.stop() }
         let data = try Fixtures.scratchFolder("crash-webhook")
-        let keyRun = try await LightboxBinary.running(["keys", "create", "--data", data.path, "--credits", "100"])
-        let key = keyRun.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try await LightboxBinary.key(data: data, credits: 100)
         let serve = ["serve", "--data", data.path, "--port", "0", "--workers", "2", "--allow-private-urls", "true"]
         let first = try RunningLightbox(serve)
         let client = APIClient(port: try await first.servingPort())

@@ -35,6 +35,12 @@ public enum LightboxBinary {
         return Result(status: result.status, standardOutput: result.standardOutput, standardError: result.standardError)
     }
 
+    /// A new API key with `credits` on the service data folder `data`, as `lightbox keys create` prints it.
+    public static func key(data: URL, credits: Int) async throws -> String {
+        try await running(["keys", "create", "--data", data.path, "--credits", "\(credits)"])
+            .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// `run` on a thread of its own: an async test waiting for a batch leaves Swift's few
     /// cooperative threads to the servers other suites run meanwhile.
     public static func running(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Result {
