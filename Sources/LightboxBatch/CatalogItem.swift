@@ -44,12 +44,11 @@ public struct CatalogItem: Sendable, Equatable {
 }
 
 /// The places a store shows a product's image, as Magento names its columns.
-public enum ImageRole: String, Sendable, CaseIterable, Comparable {
+public enum ImageRole: String, Sendable, CaseIterable {
     case base, small, thumbnail, swatch
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
+    /// The export's and the import's column: `base_image`, `small_image`, …
+    public var column: String { rawValue + "_image" }
 }
 
 /// A source's complaint about its own text: a missing column, a bad date.

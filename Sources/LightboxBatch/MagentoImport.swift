@@ -16,7 +16,7 @@ public struct MagentoImport {
     /// Our store view that stands for Magento's default scope (an empty store_view_code).
     static let defaultScope = "default"
 
-    public struct Row: Equatable, Sendable {
+    public struct Row: Sendable {
         public var sku: String
         public var storeViewCode: String
         /// Paths relative to the import images folder, by role.
@@ -24,17 +24,13 @@ public struct MagentoImport {
         public var labels: [ImageRole: String] = [:]
         public var additional: [(path: String, label: String)] = []
 
-        public static func == (lhs: Row, rhs: Row) -> Bool {
-            lhs.fields == rhs.fields
-        }
-
         /// The row's values in `columns` order.
         public var fields: [String] {
-            [sku, storeViewCode, roles[.base] ?? "", roles[.small] ?? "", roles[.thumbnail] ?? "", roles[.swatch] ?? "",
-             additional.map(\.path).joined(separator: ","), labels[.base] ?? "", labels[.small] ?? "",
-             labels[.thumbnail] ?? "",
-             // Magento splits this list on commas, so a label keeps none.
-             additional.map { $0.label.replacingOccurrences(of: ",", with: " ") }.joined(separator: ",")]
+            [sku, storeViewCode] + ImageRole.allCases.map { roles[$0] ?? "" }
+                + [additional.map(\.path).joined(separator: ",")]
+                + ImageRole.allCases.filter { $0 != .swatch }.map { labels[$0] ?? "" }
+                // Magento splits this list on commas, so a label keeps none.
+                + [additional.map { $0.label.replacingOccurrences(of: ",", with: " ") }.joined(separator: ",")]
         }
     }
 
@@ -105,7 +101,7 @@ public struct MagentoImport {
                 copies[path] = Copy(from: file.path, to: path)
                 let roles = sourceSaysRoles ? entry.item.roles : index == 0 ? [.base, .small, .thumbnail] : []
                 let label = done.label ?? entry.item.label ?? ""
-                for role in roles.sorted() {
+                for role in roles {
                     row.roles[role] = path
                     if role != .swatch { row.labels[role] = label }
                 }
@@ -124,10 +120,7 @@ public struct MagentoImport {
         return "lightbox/\(name.prefix(2))/\(name)"
     }
 
-    public var csv: String {
-        ([Self.columns] + rows.map(\.fields)).map { $0.map(OutputsManifest.csvField).joined(separator: ",") }
-            .joined(separator: "\n") + "\n"
-    }
+    public var csv: String { OutputsManifest.csv(header: Self.columns, rows: rows.map(\.fields)) }
 
     /// Copies the files into `mediaFolder`, mode 0644 (a file already there under its content
     /// name is the same file and stays), then writes the CSV.

@@ -73,7 +73,12 @@ public enum OutputsManifest {
                     picture(entry) ?? "", entry.reviewState ?? "", entry.reviewReason ?? "", entry.reviewedBy ?? "",
                     entry.reviewedAt.map(stamp) ?? ""]
         }
-        return ([columns] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        return csv(header: columns, rows: rows)
+    }
+
+    /// A CSV file's text: the header, then each row, quoted where a field needs it.
+    static func csv(header: [String], rows: [[String]]) -> String {
+        ([header] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
     static func csvField(_ text: String) -> String {

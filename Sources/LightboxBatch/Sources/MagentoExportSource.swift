@@ -10,9 +10,6 @@ struct MagentoExportSource {
     let mediaRoot: URL
 
     static let imageColumns = ["base_image", "small_image", "thumbnail_image", "additional_images"]
-    /// A swatch is not a product photo of its own: it only takes its role when it is one of the images.
-    static let roleColumns: [(ImageRole, String)] = [(.base, "base_image"), (.small, "small_image"),
-                                                     (.thumbnail, "thumbnail_image"), (.swatch, "swatch_image")]
 
     static func recognises(_ header: [String]) -> Bool {
         header.contains("sku") && header.contains("base_image")
@@ -33,7 +30,8 @@ struct MagentoExportSource {
             var seen = Set<String>()
             let images = Self.imageColumns.flatMap { row.field($0).map(ManifestSource.list) ?? [] }
                 .filter { $0 != "no_selection" && seen.insert($0).inserted }
-            let roles = Self.roleColumns.compactMap { role, column in row.field(column).map { ($0, role) } }
+            // A swatch is not a product photo of its own: it only takes its role when it is one of the images.
+            let roles = ImageRole.allCases.compactMap { role in row.field(role.column).map { ($0, role) } }
             for image in images {
                 let relative = image.hasPrefix("/") ? String(image.dropFirst()) : image
                 var item = CatalogItem(sku: sku, image: .file(mediaRoot.appendingPathComponent(relative)),

@@ -3,9 +3,10 @@ import Foundation
 /// Separates the product from clutter that touches it: a board leaning behind a mug, a plant
 /// beside a bottle. The model's mask is split into the objects the photo shows (a watershed of
 /// the mask's thickness from its peaks, re-joined wherever no strong edge with a change of
-/// colour runs between two parts), and in each blob the objects standing on its lowest ground line are kept, with
-/// what rests on them within their width (a cap, a lid, a handle). A detached object standing
-/// further back, outside the product's width, goes too. Works at the mask's resolution.
+/// colour runs between two parts), and in each blob the objects standing on its lowest ground
+/// line are kept, with what rests on them within their width (a cap, a lid) and what they
+/// enclose (a label). A detached object standing further back, outside the product's width,
+/// goes too. Objects are found on a small grid; the mask is cleared at its own resolution.
 struct StandingObjects {
     /// Peaks of the mask's thickness closer than this (at a 320-pixel mask) seed one part.
     var peakSpacing = 12.0
@@ -31,7 +32,8 @@ struct StandingObjects {
         let size = PixelSize(width: max(1, Int((Double(mask.width) * scale).rounded())),
                              height: max(1, Int((Double(mask.height) * scale).rounded())))
         let grid = MaskGrid(width: size.width, height: size.height)
-        let inside = try mask.cast(.float).scaledBilinear(to: size).pixels(as: Float.self).map { $0 > 0.5 }
+        let floats = try mask.cast(.float)
+        let inside = try floats.scaledBilinear(to: size).pixels(as: Float.self).map { $0 > 0.5 }
         guard inside.contains(true) else { return (mask, 0) }
         let colour = try image.bands(0, count: 3).cast(.uchar).scaledBilinear(to: size)
         let parts = objects(inside: inside, lab: Self.lab(try colour.pixels(as: UInt8.self)), grid: grid)
@@ -41,7 +43,7 @@ struct StandingObjects {
         let dropped = Set((0..<grid.count).filter { inside[$0] && !keptOnGrid[$0] }.map { parts[$0] })
         guard !dropped.isEmpty else { return (mask, 0) }
         // The decision, back at the mask's resolution.
-        var values = try mask.cast(.float).pixels(as: Float.self)
+        var values = try floats.pixels(as: Float.self)
         let kept = (0..<full.count).map { index in
             keptOnGrid[(index / full.width) * grid.height / full.height * grid.width + (index % full.width) * grid.width / full.width]
         }
@@ -67,14 +69,10 @@ struct StandingObjects {
         let parts = grid.watershed(level: distance.map { -$0 }, markers: markers, inside: inside)
         let gradient = Self.gradient(lab, grid: grid)
         var boundaries: [Pair: (sum: Float, count: Int)] = [:]
-        for index in 0..<grid.count where parts[index] > 0 {
-            for other in [index + 1, index + grid.width] where Self.isNeighbour(index, other, grid: grid) {
-                guard parts[other] > 0, parts[other] != parts[index] else { continue }
-                let pair = Pair(parts[index], parts[other])
-                let strength = max(gradient[index], gradient[other])
-                boundaries[pair, default: (0, 0)].sum += strength
-                boundaries[pair, default: (0, 0)].count += 1
-            }
+        Self.forEachBoundary(of: parts, grid: grid) { index, other in
+            let pair = Pair(parts[index], parts[other])
+            boundaries[pair, default: (0, 0)].sum += max(gradient[index], gradient[other])
+            boundaries[pair, default: (0, 0)].count += 1
         }
         let medians = Self.medianColours(lab, parts: parts)
         var joined = UnionFind(count: (parts.max() ?? 0) + 1)
@@ -163,19 +161,21 @@ struct StandingObjects {
 
     static func adjacency(_ parts: [Int], grid: MaskGrid) -> [Int: Set<Int>] {
         var adjacent: [Int: Set<Int>] = [:]
-        for index in 0..<grid.count where parts[index] > 0 {
-            for other in [index + 1, index + grid.width] where isNeighbour(index, other, grid: grid) {
-                guard parts[other] > 0, parts[other] != parts[index] else { continue }
-                adjacent[parts[index], default: []].insert(parts[other])
-                adjacent[parts[other], default: []].insert(parts[index])
-            }
+        forEachBoundary(of: parts, grid: grid) { index, other in
+            adjacent[parts[index], default: []].insert(parts[other])
+            adjacent[parts[other], default: []].insert(parts[index])
         }
         return adjacent
     }
 
-    /// `other` is the pixel right of or below `index`, inside the grid.
-    static func isNeighbour(_ index: Int, _ other: Int, grid: MaskGrid) -> Bool {
-        other < grid.count && (other == index + grid.width || other % grid.width != 0)
+    /// Calls `body` with each pair of neighbouring pixels (the second right of or below the
+    /// first) that belong to two different parts.
+    static func forEachBoundary(of parts: [Int], grid: MaskGrid, _ body: (Int, Int) -> Void) {
+        for index in 0..<grid.count where parts[index] > 0 {
+            let right = index + 1, below = index + grid.width
+            if right % grid.width != 0, parts[right] > 0, parts[right] != parts[index] { body(index, right) }
+            if below < grid.count, parts[below] > 0, parts[below] != parts[index] { body(index, below) }
+        }
     }
 
     /// `marked` with its holes filled: what the grid's border cannot reach without crossing it.

@@ -111,25 +111,26 @@ struct ShapeFolder {
         }
         let dims = a.count >= b.count ? a.dims : b.dims, count = max(a.count, b.count)
         // Broadcasting a single value; the same arithmetic on integers or floats.
-        func combine<T>(_ x: [T], _ y: [T], _ operations: (add: (T, T) -> T, subtract: (T, T) -> T,
-                                                          multiply: (T, T) -> T, divide: (T, T) -> T)) -> [T] {
-            (0..<count).map { index in
-                let (l, r) = (x[a.count == 1 ? 0 : index], y[b.count == 1 ? 0 : index])
-                switch op {
-                case "Add": return operations.add(l, r)
-                case "Sub": return operations.subtract(l, r)
-                case "Mul": return operations.multiply(l, r)
-                default: return operations.divide(l, r)
-                }
-            }
+        func combine<T>(_ x: [T], _ y: [T], _ operation: (T, T) -> T) -> [T] {
+            (0..<count).map { operation(x[a.count == 1 ? 0 : $0], y[b.count == 1 ? 0 : $0]) }
         }
         if case .int64 = a.values, case .int64 = b.values {
             // Sizes wrap instead of trapping: a model whose sizes overflow fails the shape check.
-            return .integers(combine(a.integers, b.integers, (add: (&+), subtract: (&-), multiply: (&*), divide: { l, r in
-                r == 0 || (l == .min && r == -1) ? 0 : l / r
-            })), dims: dims)
+            let operation: (Int64, Int64) -> Int64 = switch op {
+            case "Add": (&+)
+            case "Sub": (&-)
+            case "Mul": (&*)
+            default: { l, r in r == 0 || (l == .min && r == -1) ? 0 : l / r }
+            }
+            return .integers(combine(a.integers, b.integers, operation), dims: dims)
         }
-        return ONNXTensor(dims: dims, values: .float(combine(a.floats, b.floats, (add: (+), subtract: (-), multiply: (*), divide: (/)))))
+        let operation: (Float, Float) -> Float = switch op {
+        case "Add": (+)
+        case "Sub": (-)
+        case "Mul": (*)
+        default: (/)
+        }
+        return ONNXTensor(dims: dims, values: .float(combine(a.floats, b.floats, operation)))
     }
 
     /// Records the output shape of a feature-map operation; unknown operations get none.
