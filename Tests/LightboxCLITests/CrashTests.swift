@@ -11,17 +11,10 @@ import Testing
         let data = try Fixtures.scratchFolder("crash")
         let key = try await LightboxBinary.key(data: data, credits: 100)
         let serve = ["serve", "--data", data.path, "--port", "0", "--workers", "2", "--lease-seconds", "2"]
-        let first = try RunningLightbox(serve)
-        let client = APIClient(port: try await first.servingPort())
+        let (first, client) = try await Self.serving(serve)
 
         let photo = try Fixtures.data("lipstick-exif6.jpg")
-        var ids: [String] = []
-        for seed in 1...20 {
-            let reply = try await client.submit(photo, fields: [("seed", "\(seed)"), ("preset", "marble"), ("size", "160x160"),
-                                                                ("output_format", "png")], key: key)
-            #expect(reply.status == 202, "\(reply.json)")
-            ids.append(try #require(reply.json["generation_id"] as? String))
-        }
+        let ids = try await Self.submit(photo, seeds: 1...20, fields: [("preset", "marble")], key: key, to: client)
         #expect(Set(ids).count == 20)
         // Kill it while it works: some done, some in flight, most queued.
         let deadline = Date() + 60
@@ -31,12 +24,10 @@ import Testing
             if states.contains("completed") && states.contains("processing") { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        first.kill(SIGKILL)
-        _ = try await first.exitStatus()
+        try await Self.kill(first)
         #expect(states.filter { $0 == "completed" }.count < 20, "killed before the end: \(states)")
 
-        let second = try RunningLightbox(serve)
-        let restarted = APIClient(port: try await second.servingPort())
+        let (second, restarted) = try await Self.serving(serve)
         var outputs: Set<String> = []
         for id in ids {
             let done = try await restarted.finished(id, key: key, within: 120)
@@ -60,8 +51,7 @@ import Testing
         let data = try Fixtures.scratchFolder("crash-burst")
         let key = try await LightboxBinary.key(data: data, credits: 100)
         let serve = ["serve", "--data", data.path, "--port", "0", "--workers", "0", "--rate-burst", "1000"]
-        let first = try RunningLightbox(serve)
-        let client = APIClient(port: try await first.servingPort())
+        let (first, client) = try await Self.serving(serve)
         let photo = try Fixtures.data("lipstick-small.jpg")
         func request(_ index: Int, to client: APIClient) async throws -> APIClient.Reply {
             try await client.submit(photo, fields: [("seed", "\(index)"), ("size", "160x160"), ("output_format", "png")],
@@ -93,8 +83,7 @@ import Testing
         #expect(before.count >= 6 && before.count < 24, "killed mid-burst: \(before.count) accepted")
 
         // Restarted with no workers, so what is checked is what the queue kept, not what ran.
-        let second = try RunningLightbox(serve)
-        let restarted = APIClient(port: try await second.servingPort())
+        let (second, restarted) = try await Self.serving(serve)
         var ids: [Int: String] = [:]
         for index in 0..<24 {
             let reply = try await request(index, to: restarted)
@@ -124,24 +113,15 @@ import Testing
         let data = try Fixtures.scratchFolder("crash-webhook")
         let key = try await LightboxBinary.key(data: data, credits: 100)
         let serve = ["serve", "--data", data.path, "--port", "0", "--workers", "2", "--allow-private-urls", "true"]
-        let first = try RunningLightbox(serve)
-        let client = APIClient(port: try await first.servingPort())
+        let (first, client) = try await Self.serving(serve)
         let photo = try Fixtures.data("lipstick-small.jpg")
-        var ids: [String] = []
-        for seed in 1...4 {
-            let reply = try await client.submit(photo, fields: [("seed", "\(seed)"), ("size", "160x160"), ("output_format", "png"),
-                                                                ("webhook_url", receiver.hookURL)], key: key)
-            #expect(reply.status == 202, "\(reply.json)")
-            ids.append(try #require(reply.json["generation_id"] as? String))
-        }
+        let ids = try await Self.submit(photo, seeds: 1...4, fields: [("webhook_url", receiver.hookURL)], key: key, to: client)
         let deadline = Date() + 120
         while receiver.calls.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        first.kill(SIGKILL)
-        _ = try await first.exitStatus()
+        try await Self.kill(first)
         let cutOff = try #require(receiver.calls.first?.generationID)
 
-        let second = try RunningLightbox(serve)
-        let restarted = APIClient(port: try await second.servingPort())
+        let (second, restarted) = try await Self.serving(serve)
         for id in ids {
             let end = Date() + 120
             var delivered = false
@@ -162,6 +142,33 @@ import Testing
         #expect(calls.filter { $0.generationID == cutOff }.count >= 2, "the call cut off by the kill is made again")
         second.kill(SIGTERM)
         #expect(try await second.exitStatus() == 0)
+    }
+}
+
+extension CrashTests {
+    /// `lightbox serve` with `arguments`, and a client for it once it serves.
+    static func serving(_ arguments: [String]) async throws -> (RunningLightbox, APIClient) {
+        let server = try RunningLightbox(arguments)
+        return (server, APIClient(port: try await server.servingPort()))
+    }
+
+    /// SIGKILL, and waits until the process is gone.
+    static func kill(_ server: RunningLightbox) async throws {
+        server.kill(SIGKILL)
+        _ = try await server.exitStatus()
+    }
+
+    /// One small PNG job per seed, each accepted; their generation ids in order.
+    static func submit(_ photo: Data, seeds: ClosedRange<Int>, fields: [(String, String)], key: String,
+                       to client: APIClient) async throws -> [String] {
+        var ids: [String] = []
+        for seed in seeds {
+            let reply = try await client.submit(photo, fields: [("seed", "\(seed)"), ("size", "160x160"), ("output_format", "png")]
+                                                    + fields, key: key)
+            #expect(reply.status == 202, "\(reply.json)")
+            ids.append(try #require(reply.json["generation_id"] as? String))
+        }
+        return ids
     }
 }
 
