@@ -21,8 +21,12 @@ final class WebhookHandler
     ) {
     }
 
-    /** @return array{generation_id: string, event: string, status: string, path: ?string, format: ?string, error: ?string} */
-    public function handle(string $body, ?string $signature, int $now): array
+    /**
+     * The call's event, once its signature holds: what a receiver looks its generation up by.
+     *
+     * @return array{event: string, data: array<string, mixed>}
+     */
+    public function verifiedEvent(string $body, ?string $signature, int $now): array
     {
         $this->verifier->verify($body, $signature, $now);
         $event = json_decode($body, true);
@@ -31,6 +35,18 @@ final class WebhookHandler
             || !in_array($event['event'] ?? null, ['generation.completed', 'generation.failed'], true)) {
             throw new \UnexpectedValueException('The webhook body is not a Lightbox generation event');
         }
+        return ['event' => $event['event'], 'data' => $data];
+    }
+
+    /**
+     * What a verified event comes to: for a completed generation, its output fetched and written.
+     *
+     * @param array{event: string, data: array<string, mixed>} $event
+     * @return array{generation_id: string, event: string, status: string, path: ?string, format: ?string, error: ?string}
+     */
+    public function apply(array $event): array
+    {
+        $data = $event['data'];
         $result = ['generation_id' => $data['generation_id'], 'event' => $event['event'],
             'status' => (string) ($data['status'] ?? ''), 'path' => null, 'format' => null, 'error' => null];
         if ($event['event'] === 'generation.failed') {
@@ -48,5 +64,11 @@ final class WebhookHandler
         }
         $result['error'] = 'no_usable_output';
         return $result;
+    }
+
+    /** `verifiedEvent`, then `apply`: for a receiver with nothing to look up in between. */
+    public function handle(string $body, ?string $signature, int $now): array
+    {
+        return $this->apply($this->verifiedEvent($body, $signature, $now));
     }
 }

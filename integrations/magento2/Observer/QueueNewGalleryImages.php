@@ -38,10 +38,6 @@ class QueueNewGalleryImages implements ObserverInterface
         foreach (($product->getOrigData('media_gallery')['images'] ?? []) as $image) {
             $before[(string) ($image['file'] ?? '')] = true;
         }
-        $roles = [];
-        foreach (['image', 'small_image', 'thumbnail', 'swatch_image'] as $role) {
-            $roles[$role] = (string) $product->getData($role);
-        }
         foreach (($product->getData('media_gallery')['images'] ?? []) as $image) {
             $file = (string) ($image['file'] ?? '');
             if ($file === '' || isset($before[$file]) || !empty($image['removed']) || MediaWriter::isOurs($file)
@@ -49,8 +45,7 @@ class QueueNewGalleryImages implements ObserverInterface
                 continue;
             }
             try {
-                $this->messages->publish((int) $product->getId(), (string) $product->getSku(), $storeId, $file,
-                    (string) ($image['label'] ?? ''), array_keys($roles, $file, true));
+                $this->messages->publish($product, $image, $storeId);
             } catch (\Throwable $error) {
                 $this->logger->error('Lightbox: could not queue ' . $file . ': ' . $error->getMessage());
             }

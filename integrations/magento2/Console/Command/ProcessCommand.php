@@ -68,10 +68,6 @@ class ProcessCommand extends Command
             if ((bool) $product->getData('skip_image_pipeline') || !$criteria->matchesSku((string) $product->getSku())) {
                 continue;
             }
-            $roles = [];
-            foreach (['image', 'small_image', 'thumbnail', 'swatch_image'] as $role) {
-                $roles[$role] = (string) $product->getData($role);
-            }
             foreach (($product->getData('media_gallery')['images'] ?? []) as $image) {
                 $file = (string) ($image['file'] ?? '');
                 if ($file === '' || MediaWriter::isOurs($file) || !empty($image['disabled'])) {
@@ -79,8 +75,7 @@ class ProcessCommand extends Command
                 }
                 $output->writeln(sprintf('%s %s %s', $criteria->dryRun ? 'would send' : 'queued', $product->getSku(), $file));
                 if (!$criteria->dryRun) {
-                    $this->messages->publish((int) $product->getId(), (string) $product->getSku(), Store::DEFAULT_STORE_ID,
-                        $file, (string) ($image['label'] ?? ''), array_keys($roles, $file, true));
+                    $this->messages->publish($product, $image, Store::DEFAULT_STORE_ID);
                 }
                 $queued++;
             }

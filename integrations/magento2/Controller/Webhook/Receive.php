@@ -37,19 +37,17 @@ class Receive implements HttpPostActionInterface, CsrfAwareActionInterface
 
     public function execute(): Json
     {
-        $body = (string) $this->request->getContent();
-        $signature = $this->request->getHeader('Lightbox-Signature') ?: null;
-        $verifier = $this->config->verifier();
-        $handler = new WebhookHandler($verifier, $this->config->client(), $this->config->mediaWriter());
+        $handler = new WebhookHandler($this->config->verifier(), $this->config->client(), $this->config->mediaWriter());
         try {
             // Nothing is looked up for a call that is not Lightbox's.
-            $verifier->verify($body, $signature, time());
-            $generationId = (string) (json_decode($body, true)['data']['generation_id'] ?? '');
+            $event = $handler->verifiedEvent((string) $this->request->getContent(),
+                $this->request->getHeader('Lightbox-Signature') ?: null, time());
+            $generationId = (string) $event['data']['generation_id'];
             $job = $this->ledger->find($generationId);
             if ($job === null) {
                 return $this->answer(503, 'unknown generation ' . $generationId . '; retry');
             }
-            $result = $handler->handle($body, $signature, time());
+            $result = $handler->apply($event);
             if ($result['path'] === null) {
                 $this->ledger->finish($generationId, 'failed', null, $result['error']);
                 return $this->answer(200, 'recorded as failed');
