@@ -28,6 +28,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
@@ -151,47 +152,39 @@ def serve_soak(binary, photos, jobs, workers, size, data):
     sampler.start()
     base = f"http://127.0.0.1:{port}"
     auth = {"Authorization": f"Bearer {key}"}
-    outcomes = {}
-    lock = threading.Lock()
-    gate = threading.Semaphore(16)
+    hook = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
 
     def one(index):
-        with gate:
-            session = requests.Session()
-            path = photos[index % len(photos)]
-            fields = {"seed": str(index), "size": size, "output_format": "jpeg,webp"}
-            if index % 10 == 0:
-                fields["webhook_url"] = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
-            headers = dict(auth, **({"Idempotency-Key": f"soak-{index}"} if index % 25 == 0 else {}))
-            with open(path, "rb") as file:
-                photo = file.read()
-            reply = session.post(f"{base}/v1/image/product-photo", headers=headers,
-                                 files={"image": (os.path.basename(path), photo)}, data=fields, timeout=120)
-            if reply.status_code == 202 and index % 25 == 0:
-                again = session.post(f"{base}/v1/image/product-photo", headers=headers,
-                                     files={"image": (os.path.basename(path), photo)}, data=fields, timeout=120)
-                if again.json().get("generation_id") != reply.json().get("generation_id"):
-                    result = "replay_mismatch"
-                    with lock:
-                        outcomes[result] = outcomes.get(result, 0) + 1
-                    return
-            if reply.status_code != 202:
-                result = f"http_{reply.status_code}:{reply.json().get('error', {}).get('code')}"
-            else:
-                generation = reply.json()["generation_id"]
-                while True:
-                    time.sleep(0.25)
-                    status = session.get(f"{base}/v1/image/{generation}", headers=auth, timeout=60).json()
-                    if status.get("status") not in ("pending", "processing"):
-                        result = status.get("status") if status.get("status") == "completed" \
-                            else f"{status.get('status')}:{(status.get('error') or {}).get('code')}"
-                        break
-            with lock:
-                outcomes[result] = outcomes.get(result, 0) + 1
+        """Posts job `index` (replaying it when it has an Idempotency-Key) and polls it to its end."""
+        session = requests.Session()
+        path = photos[index % len(photos)]
+        fields = {"seed": str(index), "size": size, "output_format": "jpeg,webp"}
+        if index % 10 == 0:
+            fields["webhook_url"] = hook
+        headers = dict(auth, **({"Idempotency-Key": f"soak-{index}"} if index % 25 == 0 else {}))
+        with open(path, "rb") as file:
+            photo = file.read()
+
+        def post():
+            return session.post(f"{base}/v1/image/product-photo", headers=headers,
+                                files={"image": (os.path.basename(path), photo)}, data=fields, timeout=120)
+        reply = post()
+        if reply.status_code != 202:
+            return f"http_{reply.status_code}:{reply.json().get('error', {}).get('code')}"
+        generation = reply.json()["generation_id"]
+        if index % 25 == 0 and post().json().get("generation_id") != generation:
+            return "replay_mismatch"
+        while True:
+            time.sleep(0.25)
+            status = session.get(f"{base}/v1/image/{generation}", headers=auth, timeout=60).json()
+            if status.get("status") == "completed":
+                return "completed"
+            if status.get("status") not in ("pending", "processing"):
+                return f"{status.get('status')}:{(status.get('error') or {}).get('code')}"
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=16) as pool:
-        list(pool.map(one, range(jobs)))
+        outcomes = dict(Counter(pool.map(one, range(jobs))))
     elapsed = time.monotonic() - started
     time.sleep(3)  # the last webhooks
     sampler.stop()
@@ -242,7 +235,7 @@ def plot(runs, path):
             points = [(left + (right - left) * s[0] / seconds, bottom - (bottom - top) * s[series] / scale) for s in samples]
             draw.line(points, fill=colour, width=2)
         draw.text((left, 8), f"{name}: RSS MB (blue), open fds (orange); growth after warm-up "
-                             f"{figures['growth_pct']}%", fill="black")
+                             f"{figures.get('growth_pct', '?')}%", fill="black")
         draw.text((left, bottom + 8), f"0 s{' ' * 30}warm-up shaded{' ' * 30}{seconds:.0f} s", fill="black")
     canvas.save(path)
 
