@@ -19,13 +19,16 @@ struct ClutterFilter {
             guard isForeground[index] != 0 else { return 0 }
             return dropped.contains(labelOf[index]) ? 1 : 2
         }
+        return (try Self.clearing(mask, marks: marks), dropped.count)
+    }
+
+    /// `mask` with the pixels `marks` sets to 1 cleared (2: kept, 0: neither), and their soft
+    /// fringe 3 pixels out, but never the fringe of a kept pixel.
+    static func clearing(_ mask: VipsImage, marks: [UInt8]) throws -> VipsImage {
         let marked = try VipsImage.fromPixels(marks, size: mask.size, bands: 1, format: .uchar)
-        // Clear a blob's soft fringe too, but never the fringe of a kept blob.
-        let dropZone = try marked.compared(.equal, 1)
-            .boxFiltered(radius: 3).compared(.more, 0)
+        let dropZone = try marked.compared(.equal, 1).boxFiltered(radius: 3).compared(.more, 0)
         let keepZone = try marked.compared(.more, 1.5).boxFiltered(radius: 1).compared(.more, 0)
         let zero = try VipsImage.black(mask.size).cast(.float)
-        let cleared = try keepZone.choose(mask, else: dropZone.choose(zero, else: mask))
-        return (try cleared.materialized(), dropped.count)
+        return try keepZone.choose(mask, else: dropZone.choose(zero, else: mask)).materialized()
     }
 }

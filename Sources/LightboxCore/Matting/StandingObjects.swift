@@ -27,7 +27,7 @@ struct StandingObjects {
 
     /// `mask` with the clutter cleared (and its soft fringe), and how many objects went.
     func apply(to mask: VipsImage, image: VipsImage) throws -> (mask: VipsImage, dropped: Int) {
-        let full = MaskGrid(width: mask.width, height: mask.height)
+        let full = mask.size
         let scale = min(1, Double(Self.gridLongSide) / Double(max(mask.width, mask.height)))
         let size = PixelSize(width: max(1, Int((Double(mask.width) * scale).rounded())),
                              height: max(1, Int((Double(mask.height) * scale).rounded())))
@@ -42,17 +42,14 @@ struct StandingObjects {
         let keptOnGrid = Self.filled(parts.map { $0 > 0 && keep.contains($0) }, grid: grid)
         let dropped = Set((0..<grid.count).filter { inside[$0] && !keptOnGrid[$0] }.map { parts[$0] })
         guard !dropped.isEmpty else { return (mask, 0) }
-        // The decision, back at the mask's resolution.
-        var values = try floats.pixels(as: Float.self)
-        let kept = (0..<full.count).map { index in
-            keptOnGrid[(index / full.width) * grid.height / full.height * grid.width + (index % full.width) * grid.width / full.width]
+        // The decision, back at the mask's resolution, cleared as the clutter filter clears.
+        let values = try floats.pixels(as: Float.self)
+        let marks = (0..<full.pixelCount).map { index -> UInt8 in
+            guard values[index] > 0.5 else { return 0 }
+            let onGrid = (index / full.width) * grid.height / full.height * grid.width + (index % full.width) * grid.width / full.width
+            return keptOnGrid[onGrid] ? 2 : 1
         }
-        let drop = (0..<full.count).map { values[$0] > 0.5 && !kept[$0] }
-        // Clear a dropped object's fringe too, but never the fringe of a kept one.
-        let clear = Self.grown(drop, by: 2, grid: full)
-        let guarded = Self.grown(kept.enumerated().map { $0.element && values[$0.offset] > 0.5 }, by: 1, grid: full)
-        for index in 0..<full.count where clear[index] && !guarded[index] { values[index] = 0 }
-        return (try VipsImage.fromPixels(values, size: mask.size, bands: 1, format: .float), dropped.count)
+        return (try ClutterFilter.clearing(floats, marks: marks), dropped.count)
     }
 
     /// The mask's objects, numbered (0 outside): watershed parts joined across weak boundaries.
@@ -194,19 +191,6 @@ struct StandingObjects {
             }
         }
         return outside.map { !$0 }
-    }
-
-    /// `marked` grown by `steps` 4-connected pixels.
-    static func grown(_ marked: [Bool], by steps: Int, grid: MaskGrid) -> [Bool] {
-        var current = marked
-        for _ in 0..<steps {
-            var next = current
-            for index in 0..<grid.count where current[index] {
-                grid.forEachNeighbour(of: index) { next[$0] = true }
-            }
-            current = next
-        }
-        return current
     }
 
     /// CIE Lab (D65) of interleaved sRGB bytes.

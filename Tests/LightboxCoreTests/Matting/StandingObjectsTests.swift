@@ -78,3 +78,16 @@ import Testing
         #expect(dropped == 0 && mask[170 * 320 + 160] == 1)
     }
 }
+
+/// The kitchen-mug sample: the crock standing apart at the left is cut with its soft fringe,
+/// so the studio shot is framed on the mug (with its handle, about 1.2 times as wide as tall),
+/// not on the mug and a faint remnant far to its left.
+@Suite struct StandingObjectsPhotoTests {
+    @Test func theShotIsFramedOnTheMugAlone() throws {
+        let photo = try Data(contentsOf: Fixtures.examples.appendingPathComponent("kitchen-mug.jpg"))
+        let context = try TestEngine.context(through: "fit", input: photo)
+        let placed = try #require(context.product?.frame)
+        #expect(context.notes.contains { $0.contains("behind or against the product") })
+        #expect(Double(placed.width) < 1.4 * Double(placed.height), "placed \(placed)")
+    }
+}
