@@ -105,7 +105,7 @@ public struct Pipeline: Sendable {
 
     /// The studio-shot pipeline, in order.
     public static let standard = Pipeline(steps: [
-        Decode(), Orient(), ColourManage(), Segment(), ApplyHints(), FindTextOverlay(), RefineMatte(), ClipToRegion(), Straighten(), Cutout(),
+        Decode(), Orient(), ColourManage(), Segment(), SecondLook(), ApplyHints(), FindTextOverlay(), RefineMatte(), ClipToRegion(), Straighten(), Cutout(),
         QualityCheck(), FramePhoto(), Background(), Fit(), Shadow(), Composite(), Watermark(), Encode(),
     ])
 

@@ -7,7 +7,7 @@ import Testing
 @Suite struct PipelineTests {
     @Test func standardStepsInOrder() {
         #expect(Pipeline.standard.steps.map(\.name) == [
-            "decode", "orient", "colour", "segment", "hints", "text-overlay", "refine-matte", "region", "straighten", "cutout", "qa",
+            "decode", "orient", "colour", "segment", "second-look", "hints", "text-overlay", "refine-matte", "region", "straighten", "cutout", "qa",
             "frame", "background", "fit", "shadow", "composite", "watermark", "encode",
         ])
     }

@@ -12,17 +12,8 @@ public struct RefineMatte: PipelineStep {
         let image = try context.required(context.image, "working image")
         let options = context.options.matte
         let segmentation = try context.required(context.mask, "segmentation mask")
-        var mask = segmentation.image
-        if options.separateTouching {
-            let (separated, dropped) = try StandingObjects().apply(to: mask, image: segmentation.seen ?? image)
-            mask = separated
-            if dropped > 0 { context.notes.append("cut \(dropped) object(s) behind or against the product") }
-        }
-        if options.clutterThreshold > 0 {
-            let (cleaned, dropped) = try ClutterFilter(relativeArea: options.clutterThreshold).apply(to: mask)
-            mask = cleaned
-            if dropped > 0 { context.notes.append("dropped \(dropped) clutter blob(s)") }
-        }
+        let (mask, notes) = try Self.withoutClutter(segmentation.image, seen: segmentation.seen ?? image, options: options)
+        context.notes += notes
         context.mask = SegmentationMask(image: mask, rawPeak: segmentation.rawPeak, backend: segmentation.backend,
                                         seen: segmentation.seen)
         // A cutout, and the photo's own frame, need the whole frame.
@@ -41,5 +32,22 @@ public struct RefineMatte: PipelineStep {
             : pixels.image()
         // Later steps draw from the region; the whole frame (36 MB at 12 MP) can go.
         context.image = nil
+    }
+
+    /// `mask` without the objects that touch the product and the separate blobs beside it, as
+    /// `options` ask, with a note for each kind removed. `seen` is the photo at the mask's size.
+    static func withoutClutter(_ mask: VipsImage, seen: VipsImage, options: MatteOptions) throws -> (mask: VipsImage, notes: [String]) {
+        var (mask, notes) = (mask, [String]())
+        if options.separateTouching {
+            let (separated, dropped) = try StandingObjects().apply(to: mask, image: seen)
+            mask = separated
+            if dropped > 0 { notes.append("cut \(dropped) object(s) behind or against the product") }
+        }
+        if options.clutterThreshold > 0 {
+            let (cleaned, dropped) = try ClutterFilter(relativeArea: options.clutterThreshold).apply(to: mask)
+            mask = cleaned
+            if dropped > 0 { notes.append("dropped \(dropped) clutter blob(s)") }
+        }
+        return (mask, notes)
     }
 }
