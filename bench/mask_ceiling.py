@@ -7,8 +7,10 @@ scores three masks against the true alpha, per group, at 640 pixels on the long 
 
 - model: the model's mask as it is;
 - best parts: the mask cut into parts as the clutter cut cuts it (a watershed of its thickness
-  from peaks 12 pixels apart), each part kept if and only if most of it is product: what the best
-  possible choice among the mask's own parts would score;
+  from peaks --peak-spacing pixels apart, 12 as Lightbox does), each part kept if and only if
+  most of it is product: what the best possible choice among the mask's own parts would score;
+- product pixels: the mask with exactly its pixels that are not product removed: the most any
+  cut of the model's mask could score;
 - opaque outline: the true outline (alpha > 0.02) filled opaque: what a perfect silhouette scores
   where glass is partly transparent.
 
@@ -63,12 +65,12 @@ def model_mask(session, pixels):
     return (raw - raw.min()) / max(raw.max() - raw.min(), 1e-8)
 
 
-def best_parts(mask, truth):
+def best_parts(mask, truth, spacing):
     inside = mask > 0.5
     thickness = ndimage.distance_transform_edt(inside)
     blobs, _ = ndimage.label(inside)
     markers = np.zeros(inside.shape, int)
-    for number, (y, x) in enumerate(peak_local_max(thickness, min_distance=12, labels=blobs, exclude_border=False)):
+    for number, (y, x) in enumerate(peak_local_max(thickness, min_distance=spacing, labels=blobs, exclude_border=False)):
         markers[y, x] = number + 1
     parts = watershed(-thickness, markers, mask=inside)
     product = np.asarray(Image.fromarray(truth).resize(mask.shape[::-1], Image.BILINEAR)) > 0.5
@@ -94,18 +96,21 @@ def scores(prediction, truth):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", required=True, help="a bench set: images/, alpha/, manifest.json")
+    parser.add_argument("--peak-spacing", type=int, default=12, help="pixels between the split's peaks")
     parser.add_argument("--model", default=os.path.join(os.path.dirname(__file__), "..", "models", "u2netp.onnx"))
     args = parser.parse_args()
     session = ort.InferenceSession(args.model, providers=["CPUExecutionProvider"])
     entries = json.load(open(os.path.join(args.data, "manifest.json")))["images"]
-    kinds = ("model", "best parts", "opaque outline")
+    kinds = ("model", "best parts", "product pixels", "opaque outline")
     rows = []
     for entry in entries:
         truth = Image.open(os.path.join(args.data, entry["alpha"]))
         truth.thumbnail((640, 640), Image.BILINEAR)
         truth = np.asarray(truth, np.float32) / 255
         mask = model_mask(session, upright_srgb(os.path.join(args.data, entry["image"])))
-        masks = (mask, best_parts(mask, truth), (truth > 0.02).astype(np.float32))
+        product = np.asarray(Image.fromarray(truth).resize(mask.shape[::-1], Image.BILINEAR)) > 0.5
+        masks = (mask, best_parts(mask, truth, args.peak_spacing), np.where(product, mask, 0),
+                 (truth > 0.02).astype(np.float32))
         groups = {"all", "bg:" + entry["background"]} | {name for name in ("glass", "hole", "thin") if entry[name]}
         rows.append((groups, [scores(m, truth) for m in masks]))
         print(entry["id"], " ".join(f"{kind}: iou {s[1]:.3f}" for kind, s in zip(kinds, rows[-1][1])), flush=True)
