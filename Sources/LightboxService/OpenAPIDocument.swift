@@ -467,6 +467,7 @@ enum OpenAPIDocument {
             watermark: {type: string, minLength: 1, maxLength: 200}
             seed: {type: [string, integer], description: "0 to 4294967295"}
             straighten: {type: [string, boolean], enum: ["true", "false", true, false]}
+            second_look: {type: [string, boolean], enum: ["true", "false", true, false], description: "run the model again on the product's crop: sharper edges, twice the inference time"}
             priority: {type: string, enum: [interactive, batch]}
             fill_angles: {type: [string, integer], description: "0 to 6: gallery size to fill with generated angles, each held for review"}
             gallery_images: {type: [string, integer], description: "0 to 100: gallery images the product has (default 1)"}
@@ -483,6 +484,7 @@ enum OpenAPIDocument {
           properties:
             image_url: {$ref: "#/components/schemas/ImageURL"}
             output_format: {type: string, enum: [png, webp, avif]}
+            second_look: {type: [string, boolean], enum: ["true", "false", true, false]}
             webhook_url: {type: string, format: uri}
             priority: {type: string, enum: [interactive, batch]}
         CutoutUpload:
@@ -492,6 +494,7 @@ enum OpenAPIDocument {
             - {type: object, required: [image_url], properties: {image_url: {$ref: "#/components/schemas/ImageURL"}}, not: {required: [image]}}
           properties:
             output_format: {type: string, enum: [png, webp, avif]}
+            second_look: {type: [string, boolean], enum: ["true", "false", true, false]}
             webhook_url: {type: string, format: uri}
         SheetRequest:
           type: object

@@ -25,14 +25,14 @@ struct ProductPhotoForm {
             ("preset", "background"), ("background_color", "background"), ("background_prompt", "background-prompt"),
             ("shadow_type", "shadow"),
             ("output_format", "format"), ("size", "size"), ("margin", "margin"), ("watermark", "watermark"),
-            ("seed", "seed"), ("straighten", "straighten"),
+            ("seed", "seed"), ("straighten", "straighten"), ("second_look", "second-look"),
         ]
         static let productPhoto = Endpoint(fields: productPhotoFields, fixed: [], required: nil,
                                            pipeline: ["remove-background", "replace-background", "add-shadow"],
                                            takesAngles: true)
         /// A transparent PNG cutout in the photo's own frame.
         static let removeBackground = Endpoint(
-            fields: [("output_format", "format")],
+            fields: [("output_format", "format"), ("second_look", "second-look")],
             fixed: [.init(name: "background", value: "transparent"), .init(name: "shadow", value: "none"),
                     .init(name: "frame", value: "photo"), .init(name: "format", value: "png")],
             required: nil, pipeline: ["remove-background"])

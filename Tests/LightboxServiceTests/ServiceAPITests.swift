@@ -51,6 +51,20 @@ import Yams
         await service.stop()
     }
 
+    @Test func aClientAsksForASecondLookPerRequest() async throws {
+        let service = try await ServiceHarness.start()
+        let key = try await service.key(credits: 5)
+        let refused = try await service.submit(Fixtures.data("mug-wood.jpg"), fields: [("second_look", "maybe")], key: key)
+        #expect(refused.status == 400 && refused.error?.code == "invalid_option", "\(refused.json)")
+        let accepted = try await service.submit(Fixtures.data("mug-wood.jpg"), fields: [("size", "300x300"), ("second_look", "true")], key: key)
+        #expect(accepted.status == 202, "\(accepted.json)")
+        let done = try await service.finished(try #require(accepted.json["generation_id"] as? String), key: key)
+        #expect(done.json["status"] as? String == "completed", "\(done.json)")
+        #expect((done.json["timings_ms"] as? [String: Double])?["second-look"] != nil, "\(done.json)")
+        #expect((done.json["notes"] as? [String])?.contains("second look at the product's crop") == true, "\(done.json)")
+        await service.stop()
+    }
+
     @Test func badRequestsGetTheirStatusAndOneErrorShape() async throws {
         let service = try await ServiceHarness.start(workers: 0) { $0.maxUploadBytes = 150_000 }
         let key = try await service.key()
