@@ -43,6 +43,7 @@ class Config
             'preset' => (string) ($this->value('preset') ?: 'white-studio'),
             'shadow_type' => (string) ($this->value('shadow') ?: 'soft'),
             'output_format' => (string) ($this->value('formats') ?: 'jpeg,webp'),
+            'second_look' => $this->scopeConfig->isSetFlag(self::PATH . 'second_look') ? 'true' : 'false',
         ];
         $watermark = trim((string) $this->value('watermark_text', $storeId));
         if ($watermark !== '') {

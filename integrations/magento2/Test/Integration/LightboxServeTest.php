@@ -68,7 +68,8 @@ final class LightboxServeTest extends TestCase
         $photo = (string) file_get_contents(dirname(__DIR__, 4) . '/examples/kitchen-mug.jpg');
         $sha256 = hash('sha256', $photo);
         $client = new ApiClient(self::$url, self::$key);
-        $fields = ['size' => '400x400', 'output_format' => 'jpeg,webp', 'preset' => 'white-studio', 'shadow_type' => 'soft'];
+        $fields = ['size' => '400x400', 'output_format' => 'jpeg,webp', 'preset' => 'white-studio', 'shadow_type' => 'soft',
+            'second_look' => 'true'];
         $accepted = $client->submit($photo, 'kitchen-mug.jpg', $fields, $sha256, self::$receiverUrl);
         $id = (string) $accepted['generation_id'];
         $this->assertStringStartsWith('gen_', $id);
@@ -87,7 +88,10 @@ final class LightboxServeTest extends TestCase
         $this->assertStringContainsString(substr(hash_file('sha256', $file), 0, 32), basename($path), 'named by its content');
         [$width, $height, $type] = getimagesize($file);
         $this->assertSame([400, 400, IMAGETYPE_JPEG], [$width, $height, $type]);
-        $this->assertSame('completed', $client->status($id)['status']);
+        $generation = $client->status($id);
+        $this->assertSame('completed', $generation['status']);
+        $secondLook = array_filter($generation['notes'] ?? [], fn ($note) => str_starts_with((string) $note, 'second look'));
+        $this->assertNotEmpty($secondLook, 'second_look reached the pipeline: ' . json_encode($generation['notes'] ?? null));
 
         // The real call verifies with the plain verifier too, as the Magento controller runs it.
         $secret = (string) file_get_contents(self::$folder . '/lightbox/webhook-secret');
