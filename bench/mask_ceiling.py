@@ -65,7 +65,7 @@ def model_mask(session, pixels):
     return (raw - raw.min()) / max(raw.max() - raw.min(), 1e-8)
 
 
-def best_parts(mask, truth, spacing):
+def best_parts(mask, product, spacing):
     inside = mask > 0.5
     thickness = ndimage.distance_transform_edt(inside)
     blobs, _ = ndimage.label(inside)
@@ -73,7 +73,6 @@ def best_parts(mask, truth, spacing):
     for number, (y, x) in enumerate(peak_local_max(thickness, min_distance=spacing, labels=blobs, exclude_border=False)):
         markers[y, x] = number + 1
     parts = watershed(-thickness, markers, mask=inside)
-    product = np.asarray(Image.fromarray(truth).resize(mask.shape[::-1], Image.BILINEAR)) > 0.5
     kept = [part for part in range(1, parts.max() + 1) if (parts == part).any() and product[parts == part].mean() >= 0.5]
     result = mask.copy()
     result[inside & ~np.isin(parts, kept)] = 0
@@ -109,7 +108,7 @@ def main():
         truth = np.asarray(truth, np.float32) / 255
         mask = model_mask(session, upright_srgb(os.path.join(args.data, entry["image"])))
         product = np.asarray(Image.fromarray(truth).resize(mask.shape[::-1], Image.BILINEAR)) > 0.5
-        masks = (mask, best_parts(mask, truth, args.peak_spacing), np.where(product, mask, 0),
+        masks = (mask, best_parts(mask, product, args.peak_spacing), np.where(product, mask, 0),
                  (truth > 0.02).astype(np.float32))
         groups = {"all", "bg:" + entry["background"]} | {name for name in ("glass", "hole", "thin") if entry[name]}
         rows.append((groups, [scores(m, truth) for m in masks]))

@@ -23,7 +23,7 @@ public struct SecondLook: PipelineStep {
         // A mask from elsewhere (the fallback remover's) has no model view to repeat.
         guard let seen = first.seen else { return }
         let product = try RefineMatte.withoutClutter(first.image, seen: seen, options: context.options.matte).mask
-        guard let crop = try Self.crop(around: product, in: first.image.size) else {
+        guard let crop = try Self.crop(around: product) else {
             context.notes.append("second look skipped: the product fills the frame")
             return
         }
@@ -48,14 +48,18 @@ public struct SecondLook: PipelineStep {
     /// The share of `product`'s pixels (above one half) that `other` does not have.
     static func share(of product: VipsImage, lostIn other: VipsImage) throws -> Double {
         let (before, after) = (try product.cast(.float).pixels(as: Float.self), try other.cast(.float).pixels(as: Float.self))
-        let kept = before.indices.filter { before[$0] > 0.5 }
-        guard !kept.isEmpty else { return 0 }
-        return Double(kept.filter { after[$0] <= 0.5 }.count) / Double(kept.count)
+        var (kept, lost) = (0, 0)
+        for (was, now) in zip(before, after) where was > 0.5 {
+            kept += 1
+            if now <= 0.5 { lost += 1 }
+        }
+        return kept == 0 ? 0 : Double(lost) / Double(kept)
     }
 
     /// The product's box in mask pixels, padded, or nil when there is no product or the crop
     /// would be most of the frame.
-    static func crop(around product: VipsImage, in size: PixelSize) throws -> PixelRect? {
+    static func crop(around product: VipsImage) throws -> PixelRect? {
+        let size = product.size
         guard let box = try Fit.bounds(of: product.compared(.atLeast, 0.5)) else { return nil }
         let padX = Int((padding * Double(box.width)).rounded()), padY = Int((padding * Double(box.height)).rounded())
         let left = max(0, box.x - padX), top = max(0, box.y - padY)

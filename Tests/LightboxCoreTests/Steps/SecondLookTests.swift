@@ -36,16 +36,16 @@ import Testing
         var values = [Float](repeating: 0, count: 100 * 100)
         for y in 40..<60 { for x in 30..<50 { values[y * 100 + x] = 1 } }
         let product = try VipsImage.fromPixels(values, size: PixelSize(width: 100, height: 100), bands: 1, format: .float)
-        #expect(try SecondLook.crop(around: product, in: product.size) == PixelRect(x: 25, y: 35, width: 30, height: 30))
+        #expect(try SecondLook.crop(around: product) == PixelRect(x: 25, y: 35, width: 30, height: 30))
     }
 
     @Test func aProductFillingTheFrameGetsNoSecondLook() throws {
         var values = [Float](repeating: 0, count: 100 * 100)
         for y in 10..<90 { for x in 10..<90 { values[y * 100 + x] = 1 } }
         let product = try VipsImage.fromPixels(values, size: PixelSize(width: 100, height: 100), bands: 1, format: .float)
-        #expect(try SecondLook.crop(around: product, in: product.size) == nil)
+        #expect(try SecondLook.crop(around: product) == nil)
         let empty = try VipsImage.fromPixels([Float](repeating: 0, count: 100), size: PixelSize(width: 10, height: 10), bands: 1, format: .float)
-        #expect(try SecondLook.crop(around: empty, in: empty.size) == nil)
+        #expect(try SecondLook.crop(around: empty) == nil)
     }
 
     @Test func theLooksJoinByTheirLargerValueInsideTheCrop() throws {
