@@ -20,6 +20,12 @@ struct StandingObjects {
     var widthSlack = 0.08
     /// A detached object whose bottom is higher than this share of the height stands behind.
     var behind = 0.06
+    /// A piece of a dropped object comes back as a lid when its bottom is no lower than this share
+    /// of the height below the product's top, its colours and the rest of the object's are this
+    /// far apart (ΔE), and it is at least this share of the product's area.
+    var lidRise = 0.02
+    var lidColourDistance: Float = 20
+    var lidMinimumShare = 0.01
 
     /// Objects are found on a grid about this many pixels across: a quarter of the work at the
     /// model's 320, and as good on the bench.
@@ -36,10 +42,12 @@ struct StandingObjects {
         let inside = try floats.scaledBilinear(to: size).pixels(as: Float.self).map { $0 > 0.5 }
         guard inside.contains(true) else { return (mask, 0) }
         let colour = try image.bands(0, count: 3).cast(.uchar).scaledBilinear(to: size)
-        let parts = objects(inside: inside, lab: Self.lab(try colour.pixels(as: UInt8.self)), grid: grid)
+        let lab = Self.lab(try colour.pixels(as: UInt8.self))
+        let parts = objects(inside: inside, lab: lab, grid: grid)
         let keep = kept(parts, inside: inside, grid: grid)
         // What the kept objects enclose stays: the label inside a bottle's outline, a lid's texture.
-        let keptOnGrid = Self.filled(parts.map { $0 > 0 && keep.contains($0) }, grid: grid)
+        var keptOnGrid = Self.filled(parts.map { $0 > 0 && keep.contains($0) }, grid: grid)
+        for index in restingOnTop(of: keptOnGrid, parts: parts, lab: lab, grid: grid) { keptOnGrid[index] = true }
         let dropped = Set((0..<grid.count).filter { inside[$0] && !keptOnGrid[$0] }.map { parts[$0] })
         guard !dropped.isEmpty else { return (mask, 0) }
         // The decision, back at the mask's resolution, cleared as the clutter filter clears.
@@ -112,6 +120,80 @@ struct StandingObjects {
             keep.formUnion(standing)
         }
         return keep.subtracting(behindAndOutside(keep, blobs: blobs, parts: parts, grid: grid))
+    }
+
+    /// Pixels of dropped objects that rest on top of the kept ones, within their width: a cap
+    /// that the split joined to the board behind it. Each dropped object touching the product is
+    /// split in two by colour when its colours are far apart, and a connected piece of either
+    /// colour comes back when it touches the product, lies within its width and ends no lower
+    /// than the product's top.
+    func restingOnTop(of keptOnGrid: [Bool], parts: [Int], lab: [SIMD3<Float>], grid: MaskGrid) -> [Int] {
+        let keptIndices = (0..<grid.count).filter { keptOnGrid[$0] }
+        guard !keptIndices.isEmpty else { return [] }
+        let xs = keptIndices.map { $0 % grid.width }
+        let (left, right) = (xs.min()!, xs.max()!)
+        let widen = widthSlack * Double(right - left + 1)
+        let span = (Double(left) - widen)...(Double(right) + widen)
+        let top = keptIndices[0] / grid.width
+        let lowestBottom = Double(top) + lidRise * Double(grid.height)
+        let smallest = Int(lidMinimumShare * Double(keptIndices.count))
+        var touching = [Bool](repeating: false, count: grid.count)
+        for index in keptIndices { grid.forEachNeighbour(of: index) { touching[$0] = true } }
+        var members: [Int: [Int]] = [:]
+        for index in 0..<grid.count where parts[index] > 0 && !keptOnGrid[index] { members[parts[index], default: []].append(index) }
+        var returned: [Int] = []
+        for (_, pixels) in members where pixels.contains(where: { touching[$0] }) {
+            for cluster in colourClusters(of: pixels, lab: lab, splits: 2) {
+                var piece = [Bool](repeating: false, count: grid.count)
+                for index in cluster { piece[index] = true }
+                let pieces = grid.regions(piece)
+                var found: [Int: [Int]] = [:]
+                for index in cluster { found[pieces.labels[index], default: []].append(index) }
+                for (_, candidate) in found where candidate.count >= max(1, smallest) && candidate.contains(where: { touching[$0] }) {
+                    let columns = candidate.map { $0 % grid.width }
+                    let bottom = candidate.map { $0 / grid.width }.max()!
+                    guard span.contains(Double(columns.min()!)), span.contains(Double(columns.max()!)),
+                          Double(bottom) <= lowestBottom else { continue }
+                    returned += candidate
+                }
+            }
+        }
+        return returned
+    }
+
+    /// The parts of `pixels` split in two by colour while their two colours are further apart
+    /// than `lidColourDistance`, `splits` deep, each part before its own parts: a cap comes
+    /// apart from the board at the first split, or from a corner of the bottle the board's
+    /// object took at the second.
+    func colourClusters(of pixels: [Int], lab: [SIMD3<Float>], splits: Int) -> [[Int]] {
+        guard splits > 0, let colours = Self.twoColours(pixels.map { lab[$0] }), colours.distance > lidColourDistance else {
+            return []
+        }
+        let halves = [zip(pixels, colours.second).filter { !$0.1 }.map(\.0), zip(pixels, colours.second).filter(\.1).map(\.0)]
+        return halves.flatMap { [$0] + colourClusters(of: $0, lab: lab, splits: splits - 1) }
+    }
+
+    /// Two-means of `colours` started across their widest spread: which pixels fall in the
+    /// second cluster, and how far apart the clusters' means are (ΔE). Nil when one is empty.
+    static func twoColours(_ colours: [SIMD3<Float>]) -> (second: [Bool], distance: Float)? {
+        guard colours.count >= 2 else { return nil }
+        let mean = colours.reduce(SIMD3<Float>(), +) / Float(colours.count)
+        let far = colours.max { distance($0, mean) < distance($1, mean) }!
+        var centres = (colours.max { distance($0, far) < distance($1, far) }!, far)
+        var second = [Bool](repeating: false, count: colours.count)
+        for _ in 0..<10 {
+            let next = colours.map { distance($0, centres.1) < distance($0, centres.0) }
+            let count = next.filter { $0 }.count
+            guard count > 0, count < colours.count else { return nil }
+            if next == second { break }
+            second = next
+            var sums = (SIMD3<Float>(), SIMD3<Float>())
+            for (colour, isSecond) in zip(colours, second) {
+                if isSecond { sums.1 += colour } else { sums.0 += colour }
+            }
+            centres = (sums.0 / Float(colours.count - count), sums.1 / Float(count))
+        }
+        return (second, distance(centres.0, centres.1))
     }
 
     /// Kept blobs that stand behind the product, outside its width, and are smaller than half of it.

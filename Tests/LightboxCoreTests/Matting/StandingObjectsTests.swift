@@ -22,9 +22,9 @@ import Testing
             } }
         }
 
-        func run() throws -> (mask: [Float], dropped: Int) {
+        func run(_ objects: StandingObjects = StandingObjects()) throws -> (mask: [Float], dropped: Int) {
             let size = PixelSize(width: 320, height: 320)
-            let (mask, dropped) = try StandingObjects().apply(
+            let (mask, dropped) = try objects.apply(
                 to: VipsImage.fromPixels(mask, size: size, bands: 1, format: .float),
                 image: VipsImage.fromPixels(photo, size: size, bands: 3, format: .uchar))
             return (try mask.pixels(as: Float.self), dropped)
@@ -47,6 +47,22 @@ import Testing
         #expect(mask[60 * 320 + 230] == 0 && mask[130 * 320 + 240] == 0, "the board")
         #expect(mask[200 * 320 + 150] == 1 && mask[280 * 320 + 115] == 1, "the bottle")
         #expect(mask[100 * 320 + 150] == 1, "the cap resting on it")
+    }
+
+    /// The cap overlaps the board behind it, so the split makes the two one object (with the
+    /// bottle's corner); its colour tells it apart, and it rests on the bottle within its width.
+    @Test func aCapJoinedToTheBoardBehindItStaysWithTheBottle() throws {
+        var scene = Scene()
+        scene.draw(165..<245, 40..<150, [150, 100, 50])
+        scene.draw(110..<190, 120..<290, [90, 140, 200])
+        scene.draw(150..<190, 95..<120, [30, 30, 30])
+        let (mask, dropped) = try scene.run()
+        #expect(dropped == 1)
+        #expect(mask[60 * 320 + 235] == 0 && mask[140 * 320 + 240] == 0, "the board")
+        #expect(mask[100 * 320 + 153] == 1 && mask[115 * 320 + 187] == 1, "the cap")
+        #expect(mask[200 * 320 + 150] == 1, "the bottle")
+        let withoutLids = try scene.run(StandingObjects(lidColourDistance: .infinity)).mask
+        #expect(withoutLids[100 * 320 + 170] == 0, "the split alone drops the cap with the board")
     }
 
     @Test func withoutAColourEdgeNothingIsCut() throws {
