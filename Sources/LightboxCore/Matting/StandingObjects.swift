@@ -124,9 +124,8 @@ struct StandingObjects {
 
     /// Pixels of dropped objects that rest on top of the kept ones, within their width: a cap
     /// that the split joined to the board behind it. Each dropped object touching the product is
-    /// split in two by colour when its colours are far apart, and a connected piece of either
-    /// colour comes back when it touches the product, lies within its width and ends no lower
-    /// than the product's top.
+    /// split by colour (`colourClusters`), and a connected piece of one colour comes back when
+    /// it touches the product, lies within its width and ends no lower than the product's top.
     func restingOnTop(of keptOnGrid: [Bool], parts: [Int], lab: [SIMD3<Float>], grid: MaskGrid) -> [Int] {
         let keptIndices = (0..<grid.count).filter { keptOnGrid[$0] }
         guard !keptIndices.isEmpty else { return [] }
@@ -134,43 +133,42 @@ struct StandingObjects {
         let (left, right) = (xs.min()!, xs.max()!)
         let widen = widthSlack * Double(right - left + 1)
         let span = (Double(left) - widen)...(Double(right) + widen)
-        let top = keptIndices[0] / grid.width
-        let lowestBottom = Double(top) + lidRise * Double(grid.height)
-        let smallest = Int(lidMinimumShare * Double(keptIndices.count))
+        let lowestBottom = Double(keptIndices[0] / grid.width) + lidRise * Double(grid.height)
+        let smallest = max(1, Int(lidMinimumShare * Double(keptIndices.count)))
         var touching = [Bool](repeating: false, count: grid.count)
         for index in keptIndices { grid.forEachNeighbour(of: index) { touching[$0] = true } }
+        func rests(_ piece: [Int]) -> Bool {
+            guard piece.count >= smallest, piece.contains(where: { touching[$0] }) else { return false }
+            let columns = piece.map { $0 % grid.width }
+            return span.contains(Double(columns.min()!)) && span.contains(Double(columns.max()!))
+                && Double(piece.map { $0 / grid.width }.max()!) <= lowestBottom
+        }
         var members: [Int: [Int]] = [:]
         for index in 0..<grid.count where parts[index] > 0 && !keptOnGrid[index] { members[parts[index], default: []].append(index) }
-        var returned: [Int] = []
-        for (_, pixels) in members where pixels.contains(where: { touching[$0] }) {
-            for cluster in colourClusters(of: pixels, lab: lab, splits: 2) {
-                var piece = [Bool](repeating: false, count: grid.count)
-                for index in cluster { piece[index] = true }
-                let pieces = grid.regions(piece)
-                var found: [Int: [Int]] = [:]
-                for index in cluster { found[pieces.labels[index], default: []].append(index) }
-                for (_, candidate) in found where candidate.count >= max(1, smallest) && candidate.contains(where: { touching[$0] }) {
-                    let columns = candidate.map { $0 % grid.width }
-                    let bottom = candidate.map { $0 / grid.width }.max()!
-                    guard span.contains(Double(columns.min()!)), span.contains(Double(columns.max()!)),
-                          Double(bottom) <= lowestBottom else { continue }
-                    returned += candidate
-                }
-            }
-        }
-        return returned
+        return members.values.filter { $0.contains(where: { touching[$0] }) }
+            .flatMap { colourClusters(of: $0, lab: lab, splits: 2) }
+            .flatMap { Self.connectedPieces(of: $0, grid: grid).filter(rests).joined() }
     }
 
     /// The parts of `pixels` split in two by colour while their two colours are further apart
-    /// than `lidColourDistance`, `splits` deep, each part before its own parts: a cap comes
-    /// apart from the board at the first split, or from a corner of the bottle the board's
-    /// object took at the second.
+    /// than `lidColourDistance`, `splits` deep, each part and then its own parts: a cap comes
+    /// apart from the board at the first split, or from a corner of the bottle that the board's
+    /// object took at the second. (Taking only the finest parts lost a kitchen perfume's cap to
+    /// its own highlight.)
     func colourClusters(of pixels: [Int], lab: [SIMD3<Float>], splits: Int) -> [[Int]] {
         guard splits > 0, let colours = Self.twoColours(pixels.map { lab[$0] }), colours.distance > lidColourDistance else {
             return []
         }
         let halves = [zip(pixels, colours.second).filter { !$0.1 }.map(\.0), zip(pixels, colours.second).filter(\.1).map(\.0)]
         return halves.flatMap { [$0] + colourClusters(of: $0, lab: lab, splits: splits - 1) }
+    }
+
+    /// `pixels` in connected pieces.
+    static func connectedPieces(of pixels: [Int], grid: MaskGrid) -> [[Int]] {
+        var marked = [Bool](repeating: false, count: grid.count)
+        for index in pixels { marked[index] = true }
+        let labels = grid.regions(marked).labels
+        return Array(Dictionary(grouping: pixels) { labels[$0] }.values)
     }
 
     /// Two-means of `colours` started across their widest spread: which pixels fall in the
