@@ -12,7 +12,9 @@ scores three masks against the true alpha, per group, at 640 pixels on the long 
 - product pixels: the mask with exactly its pixels that are not product removed: the most any
   cut of the model's mask could score;
 - opaque outline: the true outline (alpha > 0.02) filled opaque: what a perfect silhouette scores
-  where glass is partly transparent.
+  where glass is partly transparent;
+- with --flips, also flips averaged: the model's mask averaged with that of the photo mirrored
+  left to right (test-time flips, at the cost of a second inference).
 
 Needs numpy, pillow, scipy, scikit-image and onnxruntime (scripts/bench-setup.sh).
 
@@ -96,20 +98,24 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", required=True, help="a bench set: images/, alpha/, manifest.json")
     parser.add_argument("--peak-spacing", type=int, default=12, help="pixels between the split's peaks")
+    parser.add_argument("--flips", action="store_true", help="also score the mask averaged with the mirrored photo's")
     parser.add_argument("--model", default=os.path.join(os.path.dirname(__file__), "..", "models", "u2netp.onnx"))
     args = parser.parse_args()
     session = ort.InferenceSession(args.model, providers=["CPUExecutionProvider"])
     entries = json.load(open(os.path.join(args.data, "manifest.json")))["images"]
-    kinds = ("model", "best parts", "product pixels", "opaque outline")
+    kinds = ("model", "best parts", "product pixels", "opaque outline") + (("flips averaged",) if args.flips else ())
     rows = []
     for entry in entries:
         truth = Image.open(os.path.join(args.data, entry["alpha"]))
         truth.thumbnail((640, 640), Image.BILINEAR)
         truth = np.asarray(truth, np.float32) / 255
-        mask = model_mask(session, upright_srgb(os.path.join(args.data, entry["image"])))
+        pixels = upright_srgb(os.path.join(args.data, entry["image"]))
+        mask = model_mask(session, pixels)
         product = np.asarray(Image.fromarray(truth).resize(mask.shape[::-1], Image.BILINEAR)) > 0.5
         masks = (mask, best_parts(mask, product, args.peak_spacing), np.where(product, mask, 0),
                  (truth > 0.02).astype(np.float32))
+        if args.flips:
+            masks += ((mask + model_mask(session, pixels[:, ::-1])[:, ::-1]) / 2,)
         groups = {"all", "bg:" + entry["background"]} | {name for name in ("glass", "hole", "thin") if entry[name]}
         rows.append((groups, [scores(m, truth) for m in masks]))
         print(entry["id"], " ".join(f"{kind}: iou {s[1]:.3f}" for kind, s in zip(kinds, rows[-1][1])), flush=True)
