@@ -6,7 +6,8 @@ import Foundation
 /// colour runs between two parts), and in each blob the objects standing on its lowest ground
 /// line are kept, with what rests on them within their width (a cap, a lid) and what they
 /// enclose (a label). A detached object standing further back, outside the product's width,
-/// goes too. Objects are found on a small grid; the mask is cleared at its own resolution.
+/// goes too, and so does the background seen through a hole the model filled in part.
+/// Objects are found on a small grid; the mask is cleared at its own resolution.
 struct StandingObjects {
     /// Peaks of the mask's thickness closer than this (at a 320-pixel mask) seed one part.
     var peakSpacing = 12.0
@@ -26,6 +27,11 @@ struct StandingObjects {
     var lidRise = 0.02
     var lidColourDistance: Float = 20
     var lidMinimumShare = 0.01
+    /// A pixel next to a hole is background seen through it when its colour is within this ΔE
+    /// of the background's beside the product on its row.
+    var holeColourDistance: Float = 12
+    /// ... and the pixels so found reach this far (grid pixels) from their own edge.
+    var holeThickness: Float = 2
 
     /// Objects are found on a grid about this many pixels across: a quarter of the work at the
     /// model's 320, and as good on the bench.
@@ -48,6 +54,7 @@ struct StandingObjects {
         // What the kept objects enclose stays: the label inside a bottle's outline, a lid's texture.
         var keptOnGrid = Self.filled(parts.map { $0 > 0 && keep.contains($0) }, grid: grid)
         for index in restingOnTop(of: keptOnGrid, parts: parts, lab: lab, grid: grid) { keptOnGrid[index] = true }
+        for index in seenThroughHoles(inside: inside, lab: lab, grid: grid) { keptOnGrid[index] = false }
         let dropped = Set((0..<grid.count).filter { inside[$0] && !keptOnGrid[$0] }.map { parts[$0] })
         guard !dropped.isEmpty else { return (mask, 0) }
         // The decision, back at the mask's resolution, cleared as the clutter filter clears.
@@ -169,6 +176,51 @@ struct StandingObjects {
         for index in pixels { marked[index] = true }
         let labels = grid.regions(marked).labels
         return Array(Dictionary(grouping: pixels) { labels[$0] }.values)
+    }
+
+    /// Mask pixels that show the background through a hole in the product: grown from a hole
+    /// the mask already has, over pixels coloured like the background beside the product on the
+    /// same row, and given up if the growth reaches the open background (a white mug's body on
+    /// a white backdrop). The floor seen through the lower half of a bangle the model filled.
+    func seenThroughHoles(inside: [Bool], lab: [SIMD3<Float>], grid: MaskGrid) -> [Int] {
+        let open = Self.filled(inside, grid: grid).map { !$0 }
+        let hole = (0..<grid.count).map { !inside[$0] && !open[$0] }
+        guard hole.contains(true) else { return [] }
+        let columns = (0..<grid.count).filter { inside[$0] }.map { $0 % grid.width }
+        let (left, right) = (columns.min()!, columns.max()!)
+        let reach = (right - left + 1) / 2
+        let background: [SIMD3<Float>?] = (0..<grid.height).map { y in
+            let beside = (max(0, left - reach)...min(grid.width - 1, right + reach)).map { y * grid.width + $0 }.filter { open[$0] }
+            return beside.count >= 3 ? Self.median(beside.map { lab[$0] }) : nil
+        }
+        func looksLikeBackground(_ index: Int) -> Bool {
+            guard let colour = background[index / grid.width] else { return false }
+            return Self.distance(lab[index], colour) < holeColourDistance
+        }
+        var visited = [Bool](repeating: false, count: grid.count)
+        var seen: [Int] = []
+        for start in 0..<grid.count where hole[start] {
+            grid.forEachNeighbour(of: start) { seed in
+                guard inside[seed], !visited[seed], looksLikeBackground(seed) else { return }
+                visited[seed] = true
+                var (region, stack, leaks) = ([seed], [seed], false)
+                while let index = stack.popLast() {
+                    grid.forEachNeighbour(of: index) { neighbour in
+                        if open[neighbour] { leaks = true }
+                        guard inside[neighbour], !visited[neighbour], looksLikeBackground(neighbour) else { return }
+                        visited[neighbour] = true
+                        region.append(neighbour)
+                        stack.append(neighbour)
+                    }
+                }
+                var regionMask = [Bool](repeating: false, count: grid.count)
+                for index in region { regionMask[index] = true }
+                // A rim one or two pixels wide is the product's edge blended with the hole.
+                let thick = grid.distanceToOutside(regionMask).contains { $0 >= holeThickness }
+                if !leaks && thick { seen += region }
+            }
+        }
+        return seen
     }
 
     /// Two-means of `colours` started across their widest spread: which pixels fall in the
@@ -315,24 +367,18 @@ struct StandingObjects {
         return result
     }
 
-    /// Each part's median L, a and b.
-    static func medianColours(_ lab: [SIMD3<Float>], parts: [Int]) -> [Int: SIMD3<Float>] {
-        let count = (parts.max() ?? 0) + 1
-        var channels = [[[Float]]](repeating: [[], [], []], count: count)
-        for (index, part) in parts.enumerated() where part > 0 {
-            channels[part][0].append(lab[index].x)
-            channels[part][1].append(lab[index].y)
-            channels[part][2].append(lab[index].z)
-        }
-        func median(_ values: [Float]) -> Float {
+    /// The median L, a and b of `colours`, each taken alone.
+    static func median(_ colours: [SIMD3<Float>]) -> SIMD3<Float> {
+        func middle(_ values: [Float]) -> Float {
             let sorted = values.sorted()
             return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
-        var medians: [Int: SIMD3<Float>] = [:]
-        for part in 1..<count where !channels[part][0].isEmpty {
-            medians[part] = SIMD3(median(channels[part][0]), median(channels[part][1]), median(channels[part][2]))
-        }
-        return medians
+        return SIMD3(middle(colours.map(\.x)), middle(colours.map(\.y)), middle(colours.map(\.z)))
+    }
+
+    /// Each part's median L, a and b.
+    static func medianColours(_ lab: [SIMD3<Float>], parts: [Int]) -> [Int: SIMD3<Float>] {
+        Dictionary(grouping: parts.indices.filter { parts[$0] > 0 }) { parts[$0] }.mapValues { median($0.map { lab[$0] }) }
     }
 
     static func distance(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> Float {

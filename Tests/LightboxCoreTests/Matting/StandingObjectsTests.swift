@@ -65,6 +65,33 @@ import Testing
         #expect(withoutLids[100 * 320 + 170] == 0, "the split alone drops the cap with the board")
     }
 
+    /// A bangle standing against a wall on a wooden floor, the lower half of its hole filled by
+    /// the mask: the floor seen through it is cut, the ring stays.
+    @Test func theFloorSeenThroughABangleIsCut() throws {
+        var scene = Scene(wall: [140, 130, 180])
+        scene.draw(0..<320, 200..<320, [150, 110, 70], masked: false)
+        for y in 0..<320 { for x in 0..<320 {
+            let radius = (Double((x - 160) * (x - 160) + (y - 180) * (y - 180))).squareRoot()
+            if radius < 100 && radius >= 80 { scene.draw(x..<(x + 1), y..<(y + 1), [200, 170, 60]) }
+            if radius < 80 && y >= 200 { scene.mask[y * 320 + x] = 1 }
+        } }
+        let (mask, _) = try scene.run()
+        #expect(mask[240 * 320 + 160] == 0 && mask[210 * 320 + 120] == 0, "the floor inside")
+        #expect(mask[90 * 320 + 160] == 1 && mask[270 * 320 + 160] == 1 && mask[180 * 320 + 70] == 1, "the ring")
+        let withoutHoles = try scene.run(StandingObjects(holeColourDistance: 0)).mask
+        #expect(withoutHoles[240 * 320 + 160] == 1, "the split alone keeps what the ring encloses")
+    }
+
+    /// A pale box on a backdrop of its own colour, with a real hole: what grows from the hole
+    /// reaches the open backdrop, so nothing is cut.
+    @Test func aProductColouredLikeTheBackdropKeepsItsBody() throws {
+        var scene = Scene(wall: [235, 235, 235])
+        scene.draw(100..<220, 80..<290, [235, 235, 235])
+        for y in 150..<190 { for x in 140..<180 { scene.mask[y * 320 + x] = 0 } }
+        let (mask, dropped) = try scene.run()
+        #expect(dropped == 0 && mask[120 * 320 + 160] == 1 && mask[250 * 320 + 110] == 1)
+    }
+
     @Test func withoutAColourEdgeNothingIsCut() throws {
         let (mask, dropped) = try Self.bottleAndBoard(board: [90, 140, 200]).run()
         #expect(dropped == 0 && mask[60 * 320 + 230] == 1)
