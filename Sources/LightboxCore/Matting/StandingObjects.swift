@@ -189,12 +189,15 @@ struct StandingObjects {
         let columns = (0..<grid.count).filter { inside[$0] }.map { $0 % grid.width }
         let (left, right) = (columns.min()!, columns.max()!)
         let reach = (right - left + 1) / 2
-        let background: [SIMD3<Float>?] = (0..<grid.height).map { y in
-            let beside = (max(0, left - reach)...min(grid.width - 1, right + reach)).map { y * grid.width + $0 }.filter { open[$0] }
-            return beside.count >= 3 ? Self.median(beside.map { lab[$0] }) : nil
-        }
+        // Each row's background, worked out when a pixel of the row is first asked about.
+        var background: [Int: SIMD3<Float>?] = [:]
         func looksLikeBackground(_ index: Int) -> Bool {
-            guard let colour = background[index / grid.width] else { return false }
+            let y = index / grid.width
+            if background[y] == nil {
+                let beside = (max(0, left - reach)...min(grid.width - 1, right + reach)).map { y * grid.width + $0 }.filter { open[$0] }
+                background[y] = .some(beside.count >= 3 ? Self.median(beside.map { lab[$0] }) : nil)
+            }
+            guard let colour = background[y]! else { return false }
             return Self.distance(lab[index], colour) < holeColourDistance
         }
         var visited = [Bool](repeating: false, count: grid.count)
@@ -213,14 +216,21 @@ struct StandingObjects {
                         stack.append(neighbour)
                     }
                 }
-                var regionMask = [Bool](repeating: false, count: grid.count)
-                for index in region { regionMask[index] = true }
                 // A rim one or two pixels wide is the product's edge blended with the hole.
-                let thick = grid.distanceToOutside(regionMask).contains { $0 >= holeThickness }
-                if !leaks && thick { seen += region }
+                if !leaks && Self.thickness(of: region, grid: grid) >= holeThickness { seen += region }
             }
         }
         return seen
+    }
+
+    /// How far the inside of `region` reaches from its edge, in grid pixels.
+    static func thickness(of region: [Int], grid: MaskGrid) -> Float {
+        let xs = region.map { $0 % grid.width }, ys = region.map { $0 / grid.width }
+        // The region's box with a margin of one, so that its edge is outside.
+        let box = MaskGrid(width: xs.max()! - xs.min()! + 3, height: ys.max()! - ys.min()! + 3)
+        var marked = [Bool](repeating: false, count: box.count)
+        for (x, y) in zip(xs, ys) { marked[(y - ys.min()! + 1) * box.width + x - xs.min()! + 1] = true }
+        return box.distanceToOutside(marked).max() ?? 0
     }
 
     /// Two-means of `colours` started across their widest spread: which pixels fall in the
