@@ -3,7 +3,7 @@
 
 For each photo of a `../shared/bench` set it runs u2netp with onnxruntime on the upright sRGB
 photo, sampled to 320x320 as Lightbox samples it (bilinear at pixel centres, no prefilter), and
-scores three masks against the true alpha, per group, at 640 pixels on the long side:
+scores these masks against the true alpha, per group, at 640 pixels on the long side:
 
 - model: the model's mask as it is;
 - best parts: the mask cut into parts as the clutter cut cuts it (a watershed of its thickness
