@@ -65,24 +65,58 @@ struct MaskGrid {
         return result
     }
 
+    /// Whether any of the 4 neighbours of `index` satisfies `test`.
+    func anyNeighbour(of index: Int, where test: (Int) -> Bool) -> Bool {
+        var found = false
+        forEachNeighbour(of: index) { if !found && test($0) { found = true } }
+        return found
+    }
+
+    /// The pixels reached from `seeds` through neighbours that `pass`, each marked in `reached`,
+    /// which also stops the flood: the seeds first (those not yet reached), then the rest.
+    func flood(from seeds: [Int], reached: inout [Bool], through pass: (Int) -> Bool) -> [Int] {
+        var region: [Int] = []
+        for seed in seeds where !reached[seed] {
+            reached[seed] = true
+            region.append(seed)
+        }
+        var next = 0
+        while next < region.count {
+            forEachNeighbour(of: region[next]) { neighbour in
+                guard !reached[neighbour], pass(neighbour) else { return }
+                reached[neighbour] = true
+                region.append(neighbour)
+            }
+            next += 1
+        }
+        return region
+    }
+
     /// Connected regions of `inside`, numbered from 1 (0 outside), and how many there are.
     func regions(_ inside: [Bool]) -> (labels: [Int], count: Int) {
         var labels = [Int](repeating: 0, count: count)
+        var reached = [Bool](repeating: false, count: count)
         var next = 0
-        for start in 0..<count where inside[start] && labels[start] == 0 {
+        for start in 0..<count where inside[start] && !reached[start] {
             next += 1
-            labels[start] = next
-            var stack = [start]
-            while let index = stack.popLast() {
-                forEachNeighbour(of: index) { neighbour in
-                    guard inside[neighbour] && labels[neighbour] == 0 else { return }
-                    labels[neighbour] = next
-                    stack.append(neighbour)
-                }
-            }
+            for index in flood(from: [start], reached: &reached, through: { inside[$0] }) { labels[index] = next }
         }
         return (labels, next)
     }
+
+    /// What the grid's border reaches without crossing `marked`: the open background around it.
+    func outside(_ marked: [Bool]) -> [Bool] {
+        let border = (0..<count).filter { index in
+            let x = index % width, y = index / width
+            return !marked[index] && (x == 0 || y == 0 || x == width - 1 || y == height - 1)
+        }
+        var reached = [Bool](repeating: false, count: count)
+        _ = flood(from: border, reached: &reached, through: { !marked[$0] })
+        return reached
+    }
+
+    /// `marked` with its holes filled: all that is not `outside` it.
+    func filled(_ marked: [Bool]) -> [Bool] { outside(marked).map { !$0 } }
 
     /// Local maxima of `values` inside `inside`: the highest value in the square of radius
     /// `spacing` around them, kept greedily from the highest so that no two are within `spacing`.

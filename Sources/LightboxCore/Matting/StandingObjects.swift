@@ -52,7 +52,7 @@ struct StandingObjects {
         let parts = objects(inside: inside, lab: lab, grid: grid)
         let keep = kept(parts, inside: inside, grid: grid)
         // What the kept objects enclose stays: the label inside a bottle's outline, a lid's texture.
-        var keptOnGrid = Self.filled(parts.map { $0 > 0 && keep.contains($0) }, grid: grid)
+        var keptOnGrid = grid.filled(parts.map { $0 > 0 && keep.contains($0) })
         for index in restingOnTop(of: keptOnGrid, parts: parts, lab: lab, grid: grid) { keptOnGrid[index] = true }
         for index in seenThroughHoles(inside: inside, lab: lab, grid: grid) { keptOnGrid[index] = false }
         let dropped = Set((0..<grid.count).filter { inside[$0] && !keptOnGrid[$0] }.map { parts[$0] })
@@ -142,17 +142,15 @@ struct StandingObjects {
         let span = (Double(left) - widen)...(Double(right) + widen)
         let lowestBottom = Double(keptIndices[0] / grid.width) + lidRise * Double(grid.height)
         let smallest = max(1, Int(lidMinimumShare * Double(keptIndices.count)))
-        var touching = [Bool](repeating: false, count: grid.count)
-        for index in keptIndices { grid.forEachNeighbour(of: index) { touching[$0] = true } }
+        func touchesProduct(_ index: Int) -> Bool { grid.anyNeighbour(of: index) { keptOnGrid[$0] } }
         func rests(_ piece: [Int]) -> Bool {
-            guard piece.count >= smallest, piece.contains(where: { touching[$0] }) else { return false }
+            guard piece.count >= smallest, piece.contains(where: touchesProduct) else { return false }
             let columns = piece.map { $0 % grid.width }
             return span.contains(Double(columns.min()!)) && span.contains(Double(columns.max()!))
                 && Double(piece.map { $0 / grid.width }.max()!) <= lowestBottom
         }
-        var members: [Int: [Int]] = [:]
-        for index in 0..<grid.count where parts[index] > 0 && !keptOnGrid[index] { members[parts[index], default: []].append(index) }
-        return members.values.filter { $0.contains(where: { touching[$0] }) }
+        let dropped = Dictionary(grouping: (0..<grid.count).filter { parts[$0] > 0 && !keptOnGrid[$0] }) { parts[$0] }
+        return dropped.values.filter { $0.contains(where: touchesProduct) }
             .flatMap { colourClusters(of: $0, lab: lab, splits: 2) }
             .flatMap { Self.connectedPieces(of: $0, grid: grid).filter(rests).joined() }
     }
@@ -183,7 +181,7 @@ struct StandingObjects {
     /// same row, and given up if the growth reaches the open background (a white mug's body on
     /// a white backdrop). The floor seen through the lower half of a bangle the model filled.
     func seenThroughHoles(inside: [Bool], lab: [SIMD3<Float>], grid: MaskGrid) -> [Int] {
-        let open = Self.filled(inside, grid: grid).map { !$0 }
+        let open = grid.outside(inside)
         let hole = (0..<grid.count).map { !inside[$0] && !open[$0] }
         guard hole.contains(true) else { return [] }
         let columns = (0..<grid.count).filter { inside[$0] }.map { $0 % grid.width }
@@ -200,25 +198,14 @@ struct StandingObjects {
             guard let colour = background[y]! else { return false }
             return Self.distance(lab[index], colour) < holeColourDistance
         }
-        var visited = [Bool](repeating: false, count: grid.count)
+        let seeds = (0..<grid.count).filter { inside[$0] && grid.anyNeighbour(of: $0) { hole[$0] } && looksLikeBackground($0) }
+        var reached = [Bool](repeating: false, count: grid.count)
         var seen: [Int] = []
-        for start in 0..<grid.count where hole[start] {
-            grid.forEachNeighbour(of: start) { seed in
-                guard inside[seed], !visited[seed], looksLikeBackground(seed) else { return }
-                visited[seed] = true
-                var (region, stack, leaks) = ([seed], [seed], false)
-                while let index = stack.popLast() {
-                    grid.forEachNeighbour(of: index) { neighbour in
-                        if open[neighbour] { leaks = true }
-                        guard inside[neighbour], !visited[neighbour], looksLikeBackground(neighbour) else { return }
-                        visited[neighbour] = true
-                        region.append(neighbour)
-                        stack.append(neighbour)
-                    }
-                }
-                // A rim one or two pixels wide is the product's edge blended with the hole.
-                if !leaks && Self.thickness(of: region, grid: grid) >= holeThickness { seen += region }
-            }
+        for seed in seeds where !reached[seed] {
+            let region = grid.flood(from: [seed], reached: &reached) { inside[$0] && looksLikeBackground($0) }
+            let leaks = region.contains { grid.anyNeighbour(of: $0) { open[$0] } }
+            // A rim one or two pixels wide is the product's edge blended with the hole.
+            if !leaks && Self.thickness(of: region, grid: grid) >= holeThickness { seen += region }
         }
         return seen
     }
@@ -315,24 +302,6 @@ struct StandingObjects {
             if right % grid.width != 0, parts[right] > 0, parts[right] != parts[index] { body(index, right) }
             if below < grid.count, parts[below] > 0, parts[below] != parts[index] { body(index, below) }
         }
-    }
-
-    /// `marked` with its holes filled: what the grid's border cannot reach without crossing it.
-    static func filled(_ marked: [Bool], grid: MaskGrid) -> [Bool] {
-        var outside = [Bool](repeating: false, count: grid.count)
-        var stack = (0..<grid.count).filter { index in
-            let x = index % grid.width, y = index / grid.width
-            return !marked[index] && (x == 0 || y == 0 || x == grid.width - 1 || y == grid.height - 1)
-        }
-        for index in stack { outside[index] = true }
-        while let index = stack.popLast() {
-            grid.forEachNeighbour(of: index) { neighbour in
-                guard !marked[neighbour] && !outside[neighbour] else { return }
-                outside[neighbour] = true
-                stack.append(neighbour)
-            }
-        }
-        return outside.map { !$0 }
     }
 
     /// CIE Lab (D65) of interleaved sRGB bytes.

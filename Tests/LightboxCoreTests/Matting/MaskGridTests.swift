@@ -30,6 +30,19 @@ import Testing
         #expect(labels[5 * 10 + 9] == 0)
     }
 
+    /// A ring on the grid, and an open ring (a C) beside it: only the closed ring's middle is a hole.
+    @Test func theBorderReachesAllButAClosedRingsMiddle() {
+        let (grid, ring) = grid(20, 9) { x, y in
+            let closed = (1..<8).contains(x) && (1..<8).contains(y) && !((3..<6).contains(x) && (3..<6).contains(y))
+            let open = (11..<18).contains(x) && (1..<8).contains(y) && !((13..<18).contains(x) && (3..<6).contains(y))
+            return closed || open
+        }
+        let outside = grid.outside(ring), filled = grid.filled(ring)
+        #expect(!outside[4 * 20 + 4] && filled[4 * 20 + 4], "the closed ring's middle")
+        #expect(outside[4 * 20 + 14] && !filled[4 * 20 + 14], "the open ring's middle")
+        #expect(!outside[1 * 20 + 1] && filled[1 * 20 + 1] && outside[0] && !filled[0])
+    }
+
     /// Two discs joined by a thin neck: one peak in each, and the watershed cuts at the neck.
     @Test func theWatershedOfTheThicknessSplitsTwoDiscsAtTheirNeck() {
         let (grid, inside) = grid(60, 30) { x, y in
