@@ -14,7 +14,9 @@ scores these masks against the true alpha, per group, at 640 pixels on the long 
 - opaque outline: the true outline (alpha > 0.02) filled opaque: what a perfect silhouette scores
   where glass is partly transparent;
 - with --flips, also flips averaged: the model's mask averaged with that of the photo mirrored
-  left to right (test-time flips, at the cost of a second inference).
+  left to right (test-time flips, at the cost of a second inference);
+- with --cutouts DIR, also lightbox: a folder of `lightbox process --cutouts` outputs, scored the
+  same way, so that what Lightbox reaches sits beside each ceiling, photo by photo.
 
 Needs numpy, pillow, scipy, scikit-image and onnxruntime (scripts/bench-setup.sh).
 
@@ -81,6 +83,13 @@ def best_parts(mask, product, spacing):
     return result
 
 
+def cutout_alpha(path):
+    """An RGBA cutout's alpha, or a grey mask, as 0...1."""
+    image = Image.open(path)
+    band = image.getchannel("A") if "A" in image.getbands() else image.convert("L")
+    return np.asarray(band, np.float32) / 255
+
+
 def scores(prediction, truth):
     predicted = np.clip(np.asarray(Image.fromarray(prediction.astype(np.float32)).resize(truth.shape[::-1], Image.BILINEAR)), 0, 1)
     a, b = predicted > 0.5, truth > 0.5
@@ -99,11 +108,13 @@ def main():
     parser.add_argument("--data", required=True, help="a bench set: images/, alpha/, manifest.json")
     parser.add_argument("--peak-spacing", type=int, default=12, help="pixels between the split's peaks")
     parser.add_argument("--flips", action="store_true", help="also score the mask averaged with the mirrored photo's")
+    parser.add_argument("--cutouts", help="also score this folder of Lightbox cutouts (<id>.png)")
     parser.add_argument("--model", default=os.path.join(os.path.dirname(__file__), "..", "models", "u2netp.onnx"))
     args = parser.parse_args()
     session = ort.InferenceSession(args.model, providers=["CPUExecutionProvider"])
     entries = json.load(open(os.path.join(args.data, "manifest.json")))["images"]
-    kinds = ("model", "best parts", "product pixels", "opaque outline") + (("flips averaged",) if args.flips else ())
+    kinds = (("model", "best parts", "product pixels", "opaque outline") + (("flips averaged",) if args.flips else ())
+             + (("lightbox",) if args.cutouts else ()))
     rows = []
     for entry in entries:
         truth = Image.open(os.path.join(args.data, entry["alpha"]))
@@ -116,6 +127,10 @@ def main():
                  (truth > 0.02).astype(np.float32))
         if args.flips:
             masks += ((mask + model_mask(session, pixels[:, ::-1])[:, ::-1]) / 2,)
+        if args.cutouts:
+            path = os.path.join(args.cutouts, entry["id"] + ".png")
+            # A missing cutout scores as nothing found, as score.py scores it.
+            masks += (cutout_alpha(path) if os.path.exists(path) else np.zeros_like(truth),)
         groups = {"all", "bg:" + entry["background"]} | {name for name in ("glass", "hole", "thin") if entry[name]}
         rows.append((groups, [scores(m, truth) for m in masks]))
         print(entry["id"], " ".join(f"{kind}: iou {s[1]:.3f}" for kind, s in zip(kinds, rows[-1][1])), flush=True)
