@@ -134,20 +134,16 @@ struct StandingObjects {
     /// split by colour (`colourClusters`), and a connected piece of one colour comes back when
     /// it touches the product, lies within its width and ends no lower than the product's top.
     func restingOnTop(of keptOnGrid: [Bool], parts: [Int], lab: [SIMD3<Float>], grid: MaskGrid) -> [Int] {
-        let keptIndices = (0..<grid.count).filter { keptOnGrid[$0] }
-        guard !keptIndices.isEmpty else { return [] }
-        let xs = keptIndices.map { $0 % grid.width }
-        let (left, right) = (xs.min()!, xs.max()!)
-        let widen = widthSlack * Double(right - left + 1)
-        let span = (Double(left) - widen)...(Double(right) + widen)
-        let lowestBottom = Double(keptIndices[0] / grid.width) + lidRise * Double(grid.height)
-        let smallest = max(1, Int(lidMinimumShare * Double(keptIndices.count)))
+        let product = Box(of: (0..<grid.count).filter { keptOnGrid[$0] }, grid: grid)
+        guard product.area > 0 else { return [] }
+        let span = Self.widened(product.x0...product.x1, by: widthSlack)
+        let lowestBottom = Double(product.top) + lidRise * Double(grid.height)
+        let smallest = max(1, Int(lidMinimumShare * Double(product.area)))
         func touchesProduct(_ index: Int) -> Bool { grid.anyNeighbour(of: index) { keptOnGrid[$0] } }
         func rests(_ piece: [Int]) -> Bool {
-            guard piece.count >= smallest, piece.contains(where: touchesProduct) else { return false }
-            let columns = piece.map { $0 % grid.width }
-            return span.contains(Double(columns.min()!)) && span.contains(Double(columns.max()!))
-                && Double(piece.map { $0 / grid.width }.max()!) <= lowestBottom
+            let box = Box(of: piece, grid: grid)
+            return box.area >= smallest && box.lies(within: span) && Double(box.bottom) <= lowestBottom
+                && piece.contains(where: touchesProduct)
         }
         let dropped = Dictionary(grouping: (0..<grid.count).filter { parts[$0] > 0 && !keptOnGrid[$0] }) { parts[$0] }
         return dropped.values.filter { $0.contains(where: touchesProduct) }
@@ -184,8 +180,8 @@ struct StandingObjects {
         let open = grid.outside(inside)
         let hole = (0..<grid.count).map { !inside[$0] && !open[$0] }
         guard hole.contains(true) else { return [] }
-        let columns = (0..<grid.count).filter { inside[$0] }.map { $0 % grid.width }
-        let (left, right) = (columns.min()!, columns.max()!)
+        let product = Box(of: (0..<grid.count).filter { inside[$0] }, grid: grid)
+        let (left, right) = (product.x0, product.x1)
         let reach = (right - left + 1) / 2
         // Each row's background, worked out when a pixel of the row is first asked about.
         var background: [Int: SIMD3<Float>?] = [:]
@@ -212,11 +208,13 @@ struct StandingObjects {
 
     /// How far the inside of `region` reaches from its edge, in grid pixels.
     static func thickness(of region: [Int], grid: MaskGrid) -> Float {
-        let xs = region.map { $0 % grid.width }, ys = region.map { $0 / grid.width }
+        let bounds = Box(of: region, grid: grid)
         // The region's box with a margin of one, so that its edge is outside.
-        let box = MaskGrid(width: xs.max()! - xs.min()! + 3, height: ys.max()! - ys.min()! + 3)
+        let box = MaskGrid(width: bounds.x1 - bounds.x0 + 3, height: bounds.bottom - bounds.top + 3)
         var marked = [Bool](repeating: false, count: box.count)
-        for (x, y) in zip(xs, ys) { marked[(y - ys.min()! + 1) * box.width + x - xs.min()! + 1] = true }
+        for index in region {
+            marked[(index / grid.width - bounds.top + 1) * box.width + index % grid.width - bounds.x0 + 1] = true
+        }
         return box.distanceToOutside(marked).max() ?? 0
     }
 
@@ -261,28 +259,38 @@ struct StandingObjects {
         return Set((0..<grid.count).filter { away.contains(keptBlobs[$0]) }.map { parts[$0] })
     }
 
+    /// The bounds and pixel count of a set of grid pixels.
     struct Box {
-        var x0 = Int.max, x1 = Int.min, bottom = Int.min, area = 0
+        var x0 = Int.max, x1 = Int.min, top = Int.max, bottom = Int.min, area = 0
+
+        init() {}
+
+        init(of pixels: [Int], grid: MaskGrid) {
+            for index in pixels { add(index, grid: grid) }
+        }
+
+        mutating func add(_ index: Int, grid: MaskGrid) {
+            let x = index % grid.width, y = index / grid.width
+            (x0, x1, top, bottom, area) = (min(x0, x), max(x1, x), min(top, y), max(bottom, y), area + 1)
+        }
 
         func lies(within span: ClosedRange<Double>) -> Bool { span.contains(Double(x0)) && span.contains(Double(x1)) }
     }
 
     static func boxes(of labels: [Int], grid: MaskGrid) -> [Int: Box] {
         var boxes = [Box](repeating: Box(), count: (labels.max() ?? 0) + 1)
-        for index in 0..<grid.count where labels[index] > 0 {
-            let x = index % grid.width, y = index / grid.width, label = labels[index]
-            boxes[label].x0 = min(boxes[label].x0, x)
-            boxes[label].x1 = max(boxes[label].x1, x)
-            boxes[label].bottom = max(boxes[label].bottom, y)
-            boxes[label].area += 1
-        }
+        for index in 0..<grid.count where labels[index] > 0 { boxes[labels[index]].add(index, grid: grid) }
         return Dictionary(uniqueKeysWithValues: boxes.enumerated().filter { $0.element.area > 0 }.map { ($0.offset, $0.element) })
     }
 
     static func span(of objects: Set<Int>, boxes: [Int: Box], slack: Double) -> ClosedRange<Double> {
-        let x0 = objects.map { boxes[$0]!.x0 }.min() ?? 0, x1 = objects.map { boxes[$0]!.x1 }.max() ?? 0
-        let widen = slack * Double(x1 - x0 + 1)
-        return (Double(x0) - widen)...(Double(x1) + widen)
+        widened((objects.map { boxes[$0]!.x0 }.min() ?? 0)...(objects.map { boxes[$0]!.x1 }.max() ?? 0), by: slack)
+    }
+
+    /// `columns` widened on each side by `slack` of their width.
+    static func widened(_ columns: ClosedRange<Int>, by slack: Double) -> ClosedRange<Double> {
+        let widen = slack * Double(columns.count)
+        return (Double(columns.lowerBound) - widen)...(Double(columns.upperBound) + widen)
     }
 
     static func adjacency(_ parts: [Int], grid: MaskGrid) -> [Int: Set<Int>] {
