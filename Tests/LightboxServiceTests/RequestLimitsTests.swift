@@ -73,10 +73,11 @@ import Testing
             let connection = try RawConnection(port: port)
             let started = Date()
             connection.send("POST /v1/image/product-photo HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-            let reply = connection.read(for: 10)
+            let reply = connection.read(for: 25)
             return (reply, Date().timeIntervalSince(started))
         }
-        #expect(reply.closed && seconds < 5, "closed after \(seconds) s")
+        // Well under the 30 s the test would wait; the slack is for a loaded CI machine.
+        #expect(reply.closed && seconds < 20, "closed after \(seconds) s")
         #expect(try await service.send(.GET, "/healthz").status == 200)
     }
 
@@ -94,7 +95,7 @@ import Testing
             connection.send(request)
             // A byte every 200 ms never trips the idle timeout, only the body's deadline.
             var reply = (data: Data(), closed: false)
-            while reply.data.isEmpty, Date().timeIntervalSince(started) < 10 {
+            while reply.data.isEmpty, Date().timeIntervalSince(started) < 25 {
                 guard connection.send("x") else { break }
                 reply = connection.read(for: 0.2)
             }
@@ -102,7 +103,9 @@ import Testing
         }
         let answer = Self.answer(reply.data)
         #expect(answer.status == 408 && answer.code == "request_timeout", "\(String(decoding: reply.data.prefix(200), as: UTF8.self))")
-        #expect(seconds < 5, "answered after \(seconds) s")
+        // At 5 bytes a second the body would take hours and the idle timeout is 30 s, so an answer
+        // within 20 s is the deadline's; the slack is for parallel suites on a loaded 2-core machine.
+        #expect(seconds < 20, "answered after \(seconds) s")
         let account = try await service.send(.GET, "/v1/account", key: key)
         #expect(account.json["reserved"] as? Int == 0)
     }
