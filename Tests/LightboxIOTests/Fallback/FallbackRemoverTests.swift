@@ -13,7 +13,7 @@ import Testing
         var settings = try FallbackRemoverSettings.resolve(flags: [("fallback-remover", server.url.absoluteString)],
                                                            environment: ["LIGHTBOX_FALLBACK_REMOVER_KEY": Self.key])
         settings.usageFile = try (usage ?? Fixtures.scratchFolder("fallback").appendingPathComponent("usage.json")).path
-        settings.timeoutSeconds = 5
+        settings.timeoutSeconds = 30  // the fake runs in this process, which parallel suites can hold for seconds
         configure(&settings)
         return try #require(FallbackRemover(settings: settings, clock: clock))
     }
