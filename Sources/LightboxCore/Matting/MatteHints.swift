@@ -55,10 +55,12 @@ public struct MatteHints: Sendable, Equatable, CustomStringConvertible {
     /// The model's mask with each point's region set: grown from the point over neighbours
     /// of a close colour (within `step` of the pixel they touch, and `spread` of the point's
     /// own), so that it follows shading but stops at the image's edges. A removal grows only
-    /// where the model sees something.
+    /// where the model sees something, and also over its point's hue (`SameHue`), because the
+    /// folds of a cloth or a bag change its colour more than the edge between it and the product.
     func apply(to mask: [Float], colours: [UInt8], size: PixelSize, step: Double = 24, spread: Double = 80) -> [Float] {
         var mask = mask
         let (width, height) = (size.width, size.height)
+        let lab = points.contains { $0.action == .remove } ? CIELab.of(colours) : []
         func distance(_ a: Int, _ b: Int) -> Double {
             (0..<3).reduce(0.0) { sum, band in
                 let delta = Double(colours[a * 3 + band]) - Double(colours[b * 3 + band])
@@ -68,10 +70,12 @@ public struct MatteHints: Sendable, Equatable, CustomStringConvertible {
         for point in points {
             let seedX = min(width - 1, Int(point.x * Double(width))), seedY = min(height - 1, Int(point.y * Double(height)))
             let seed = seedY * width + seedX
+            let sameHue = point.action == .remove ? SameHue(as: lab[seed]) : nil
             // A removal stays where the model sees anything at all: the background is already gone.
             func similar(_ next: Int, to current: Int) -> Bool {
-                distance(next, current) <= step && distance(next, seed) <= spread
-                    && (point.action == .keep || mask[next] > 0.02)
+                guard point.action == .keep || mask[next] > 0.02 else { return false }
+                return distance(next, current) <= step && distance(next, seed) <= spread
+                    || sameHue?.matches(lab[next]) == true
             }
             var region = [Bool](repeating: false, count: width * height)
             var stack = [seed]
@@ -96,6 +100,30 @@ public struct MatteHints: Sendable, Equatable, CustomStringConvertible {
             }
         }
         return mask
+    }
+
+    /// Colours of one hue under any shading: a clear colour's hue in Lab stays put from its
+    /// shadows to its highlights, where its RGB moves by a hundred. Greys have no hue to follow.
+    struct SameHue {
+        static let minimumChroma: Float = 15
+        static let chromaShare: Float = 0.4
+        static let cosineOfTolerance = Float(cos(20 * Double.pi / 180))
+
+        let direction: SIMD2<Float>
+        let chroma: Float
+
+        init?(as colour: SIMD3<Float>) {
+            let ab = SIMD2(colour.y, colour.z)
+            chroma = (ab * ab).sum().squareRoot()
+            guard chroma >= Self.minimumChroma else { return nil }
+            direction = ab / chroma
+        }
+
+        func matches(_ colour: SIMD3<Float>) -> Bool {
+            let ab = SIMD2(colour.y, colour.z)
+            let other = (ab * ab).sum().squareRoot()
+            return other >= chroma * Self.chromaShare && (ab * direction).sum() >= other * Self.cosineOfTolerance
+        }
     }
 
     private static func touches(_ region: [Bool], _ index: Int, _ width: Int, _ height: Int) -> Bool {

@@ -48,7 +48,7 @@ struct StandingObjects {
         let inside = try floats.scaledBilinear(to: size).pixels(as: Float.self).map { $0 > 0.5 }
         guard inside.contains(true) else { return (mask, 0) }
         let colour = try image.bands(0, count: 3).cast(.uchar).scaledBilinear(to: size)
-        let lab = Self.lab(try colour.pixels(as: UInt8.self))
+        let lab = CIELab.of(try colour.pixels(as: UInt8.self))
         let parts = objects(inside: inside, lab: lab, grid: grid)
         let keep = kept(parts, inside: inside, grid: grid)
         // What the kept objects enclose stays: the label inside a bottle's outline, a lid's texture.
@@ -309,22 +309,6 @@ struct StandingObjects {
             let right = index + 1, below = index + grid.width
             if right % grid.width != 0, parts[right] > 0, parts[right] != parts[index] { body(index, right) }
             if below < grid.count, parts[below] > 0, parts[below] != parts[index] { body(index, below) }
-        }
-    }
-
-    /// CIE Lab (D65) of interleaved sRGB bytes.
-    static func lab(_ rgb: [UInt8]) -> [SIMD3<Float>] {
-        let linear = (0...255).map { value -> Float in
-            let c = Float(value) / 255
-            return c <= 0.04045 ? c / 12.92 : powf((c + 0.055) / 1.055, 2.4)
-        }
-        func f(_ t: Float) -> Float { t > 0.008856 ? cbrtf(t) : 7.787 * t + 16 / 116 }
-        return stride(from: 0, to: rgb.count - 2, by: 3).map { offset in
-            let r = linear[Int(rgb[offset])], g = linear[Int(rgb[offset + 1])], b = linear[Int(rgb[offset + 2])]
-            let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
-            let y = 0.2126 * r + 0.7152 * g + 0.0722 * b
-            let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
-            return SIMD3(116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z)))
         }
     }
 
