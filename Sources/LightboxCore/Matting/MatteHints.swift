@@ -113,16 +113,20 @@ public struct MatteHints: Sendable, Equatable, CustomStringConvertible {
         let chroma: Float
 
         init?(as colour: SIMD3<Float>) {
-            let ab = SIMD2(colour.y, colour.z)
-            chroma = (ab * ab).sum().squareRoot()
+            let (ab, chroma) = Self.chromatic(colour)
             guard chroma >= Self.minimumChroma else { return nil }
-            direction = ab / chroma
+            (self.chroma, direction) = (chroma, ab / chroma)
         }
 
         func matches(_ colour: SIMD3<Float>) -> Bool {
-            let ab = SIMD2(colour.y, colour.z)
-            let other = (ab * ab).sum().squareRoot()
+            let (ab, other) = Self.chromatic(colour)
             return other >= chroma * Self.chromaShare && (ab * direction).sum() >= other * Self.cosineOfTolerance
+        }
+
+        /// A Lab colour's (a, b) and its length, the chroma.
+        private static func chromatic(_ colour: SIMD3<Float>) -> (ab: SIMD2<Float>, chroma: Float) {
+            let ab = SIMD2(colour.y, colour.z)
+            return (ab, (ab * ab).sum().squareRoot())
         }
     }
 

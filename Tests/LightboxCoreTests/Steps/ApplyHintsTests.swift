@@ -9,31 +9,31 @@ import Testing
 @Suite struct ApplyHintsTests {
     static let board = (x: 0.723, y: 0.6)
 
-    @Test func oneRemovePointTakesTheBoardAwayAndLeavesTheMug() throws {
+    /// The sample's transparent cutout in its own frame, without hints and with `hints`.
+    static func cutouts(hints: String) throws -> (before: Pixels, after: Pixels, notes: [String]) {
         let photo = try Data(contentsOf: Fixtures.examples.appendingPathComponent("kitchen-mug.jpg"))
         let options = [("frame", "photo"), ("background", "transparent"), ("format", "png"), ("shadow", "none"),
                        ("photo-megapixels", "0.5")]
         let before = try Pixels(decoding: try #require(TestEngine.run(photo, options).outputs.first).data)
-        let hinted = try TestEngine.run(photo, options + [("matte-hints", "remove:\(Self.board.x),\(Self.board.y)")])
-        let after = try Pixels(decoding: try #require(hinted.outputs.first).data)
+        let hinted = try TestEngine.run(photo, options + [("matte-hints", hints)])
+        return (before, try Pixels(decoding: try #require(hinted.outputs.first).data), hinted.notes)
+    }
+
+    @Test func oneRemovePointTakesTheBoardAwayAndLeavesTheMug() throws {
+        let (before, after, notes) = try Self.cutouts(hints: "remove:\(Self.board.x),\(Self.board.y)")
         let (x, y) = (Int(Self.board.x * Double(after.width)), Int(Self.board.y * Double(after.height)))
         #expect(before[x, y, 3] > 200, "without the hint the board is kept")
         #expect(after[x, y, 3] < 30, "with it, the board is background: \(after[x, y, 3])")
         let (mugX, mugY) = (after.width / 2, Int(0.7 * Double(after.height)))
         #expect(after[mugX, mugY, 3] == 255, "the mug stays")
-        #expect(hinted.notes.contains("applied 1 matte hint(s)"))
+        #expect(notes.contains("applied 1 matte hint(s)"))
     }
 
     /// The magenta bag behind the handle: its folds step further in colour than its edge with
     /// the handle, so only its hue carries a click over it. The handle crosses it, so it takes
     /// one click below the handle's top and one above.
     @Test func twoRemovePointsTakeTheBagBehindTheHandleAwayAndLeaveTheHandle() throws {
-        let photo = try Data(contentsOf: Fixtures.examples.appendingPathComponent("kitchen-mug.jpg"))
-        let options = [("frame", "photo"), ("background", "transparent"), ("format", "png"), ("shadow", "none"),
-                       ("photo-megapixels", "0.5")]
-        let before = try Pixels(decoding: try #require(TestEngine.run(photo, options).outputs.first).data)
-        let hinted = try TestEngine.run(photo, options + [("matte-hints", "remove:0.431,0.6;remove:0.422,0.5")])
-        let after = try Pixels(decoding: try #require(hinted.outputs.first).data)
+        let (before, after, _) = try Self.cutouts(hints: "remove:0.431,0.6;remove:0.422,0.5")
         /// Opaque pixels in the left half, by what they show.
         func opaque(_ cutout: Pixels) -> (magenta: Int, cyan: Int) {
             var (magenta, cyan) = (0, 0)
